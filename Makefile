@@ -1,0 +1,41 @@
+# smartkey — `make sim` runs the firmware on the virtual board, `make test` runs every check.
+# Both create .venv/ with the pinned packages first (requirements/*.txt).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: sim test test-long bench clean screenshots
+
+$(STAMP): requirements/host.txt requirements/dev.txt requirements/drivers.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-r requirements/host.txt -r requirements/dev.txt
+	@# The drivers without their Blinka dependency: the virtual board's fakes stand in for it.
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps \
+		-r requirements/drivers.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+sim: $(STAMP)
+	$(BIN)/smartkey sim
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy smartkey_fw code.py boot.py
+	$(BIN)/pytest -n 2
+
+# The long property runs (100,000+ cases each); not part of `make test`.
+test-long: $(STAMP)
+	HYPOTHESIS_PROFILE=long $(BIN)/pytest -m slow
+
+bench: $(STAMP)
+	$(BIN)/python -P -m bench
+
+clean:
+	rm -rf $(VENV)
+
+screenshots: $(STAMP)
+	$(BIN)/python -P docs/screenshots.py

@@ -1,0 +1,67 @@
+"""The board: the only module that imports CircuitPython's hardware modules.
+
+Needs ``adafruit_ssd1306`` and ``adafruit_ds3231`` in lib/. Everything else in the firmware
+receives the objects built here. A missing chip is recorded in ``problems`` (for the screen and
+the console) instead of stopping the token: without a display it can still type codes, without
+a clock it can still say so.
+"""
+
+import board
+import busio
+import keypad
+import microcontroller
+import supervisor
+import usb_cdc
+
+from smartkey_fw import profile
+
+try:
+    from typing import Any, List, Optional
+except ImportError:
+    pass
+
+
+def _pin(name: Any) -> Any:
+    try:
+        return getattr(board, str(name))
+    except AttributeError:
+        raise ValueError("settings.toml names pin %s, which this board lacks" % name) from None
+
+
+class Hardware:
+    def __init__(self) -> None:
+        self.profile = profile.load(board.board_id)
+        self.problems: List[str] = []
+        p = self.profile
+        self.i2c = busio.I2C(_pin(p["scl"]), _pin(p["sda"]), frequency=400_000)
+        self.display = self._display(int(p["width"]), int(p["height"]), int(p["display_address"]))
+        self.rtc = self._rtc()
+        self.keys = keypad.Keys(
+            (_pin(p["a"]), _pin(p["b"]), _pin(p["c"])), value_when_pressed=False, pull=True
+        )
+        self.uid = bytes(microcontroller.cpu.uid)
+        self.serial = usb_cdc.data
+
+    def _display(self, width: int, height: int, address: int) -> Optional[Any]:
+        import adafruit_ssd1306
+
+        try:
+            return adafruit_ssd1306.SSD1306_I2C(width, height, self.i2c, addr=address)
+        except (OSError, ValueError):
+            self.problems.append("No display at 0x%02X" % address)
+            return None
+
+    def _rtc(self) -> Optional[Any]:
+        import adafruit_ds3231
+
+        try:
+            rtc = adafruit_ds3231.DS3231(self.i2c)
+            rtc.lost_power  # noqa: B018 - a register read proves the chip answers
+            return rtc
+        except (OSError, ValueError):
+            self.problems.append("No clock (DS3231) at 0x68")
+            return None
+
+    @staticmethod
+    def usb_connected() -> bool:
+        return supervisor.runtime.usb_connected

@@ -1,0 +1,186 @@
+"""SHA-1 (FIPS 180-4) in pure Python, for when the native ``hashlib`` cannot be used.
+
+Needs ``micropython.const`` only: no ``hashlib``, ``struct`` or ``typing`` at run time, so it runs
+on CircuitPython, and unchanged on CPython, where the tests check it against hashlib. An RP2040's
+``hashlib`` has SHA-1, so a board loads this module only when the native hash is turned off.
+Each object allocates its message schedule and block buffer once; whole blocks are read in place
+from the caller's buffer, so hashing allocates nothing per block but the integers themselves.
+"""
+
+from micropython import const
+
+try:
+    from typing import List, Union
+
+    Buffer = Union[bytes, bytearray, memoryview]
+except ImportError:
+    pass
+
+_BLOCK = const(64)
+_LENGTH_AT = const(56)  # the message length in bits fills the last 8 bytes of the final block
+_IV = (0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0)
+
+
+def _compress(state: "List[int]", w: "List[int]", block: memoryview, offset: int) -> None:
+    """Mix the 64 bytes of ``block`` at ``offset`` into ``state``; ``w`` is scratch space.
+
+    Rotations multiply by 2**32 + 1, which puts a copy of the 32-bit word above itself: the 32
+    bits from bit n of the product are the word rotated right by n, so a rotation is one shift.
+    The bits left above the word are cleared by the mask on the sum that takes them in.
+    Constants are literals because CPython looks a ``const()`` name up on every use.
+    """
+    from_bytes = int.from_bytes
+    for i in range(16):
+        w[i] = from_bytes(block[offset : offset + 4], "big")
+        offset += 4
+    for i in range(16, 80):
+        w[i] = (((w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]) * 0x100000001) >> 31) & 0xFFFFFFFF
+    a, b, c, d, e = state
+    # Each round is e += rotl5(a) + f(b, c, d) + K + W[i]; b = rotl30(b); then every variable
+    # moves one letter on. Five rounds a pass rename the variables instead of moving the values.
+    # rotl30(b) stays unmasked: until a sum takes it in it only goes through the bitwise f,
+    # whose low 32 bits the bits above cannot touch.
+    for i in range(0, 20, 5):  # choose
+        e = (e + ((a * 0x100000001) >> 27) + (d ^ (b & (c ^ d))) + 0x5A827999 + w[i]) & 0xFFFFFFFF
+        b = (b * 0x100000001) >> 2
+        d = (
+            d + ((e * 0x100000001) >> 27) + (c ^ (a & (b ^ c))) + 0x5A827999 + w[i + 1]
+        ) & 0xFFFFFFFF
+        a = (a * 0x100000001) >> 2
+        c = (
+            c + ((d * 0x100000001) >> 27) + (b ^ (e & (a ^ b))) + 0x5A827999 + w[i + 2]
+        ) & 0xFFFFFFFF
+        e = (e * 0x100000001) >> 2
+        b = (
+            b + ((c * 0x100000001) >> 27) + (a ^ (d & (e ^ a))) + 0x5A827999 + w[i + 3]
+        ) & 0xFFFFFFFF
+        d = (d * 0x100000001) >> 2
+        a = (
+            a + ((b * 0x100000001) >> 27) + (e ^ (c & (d ^ e))) + 0x5A827999 + w[i + 4]
+        ) & 0xFFFFFFFF
+        c = (c * 0x100000001) >> 2
+    for i in range(20, 40, 5):  # parity
+        e = (e + ((a * 0x100000001) >> 27) + (b ^ c ^ d) + 0x6ED9EBA1 + w[i]) & 0xFFFFFFFF
+        b = (b * 0x100000001) >> 2
+        d = (d + ((e * 0x100000001) >> 27) + (a ^ b ^ c) + 0x6ED9EBA1 + w[i + 1]) & 0xFFFFFFFF
+        a = (a * 0x100000001) >> 2
+        c = (c + ((d * 0x100000001) >> 27) + (e ^ a ^ b) + 0x6ED9EBA1 + w[i + 2]) & 0xFFFFFFFF
+        e = (e * 0x100000001) >> 2
+        b = (b + ((c * 0x100000001) >> 27) + (d ^ e ^ a) + 0x6ED9EBA1 + w[i + 3]) & 0xFFFFFFFF
+        d = (d * 0x100000001) >> 2
+        a = (a + ((b * 0x100000001) >> 27) + (c ^ d ^ e) + 0x6ED9EBA1 + w[i + 4]) & 0xFFFFFFFF
+        c = (c * 0x100000001) >> 2
+    for i in range(40, 60, 5):  # majority
+        e = (
+            e + ((a * 0x100000001) >> 27) + ((b & c) | (d & (b | c))) + 0x8F1BBCDC + w[i]
+        ) & 0xFFFFFFFF
+        b = (b * 0x100000001) >> 2
+        d = (
+            d + ((e * 0x100000001) >> 27) + ((a & b) | (c & (a | b))) + 0x8F1BBCDC + w[i + 1]
+        ) & 0xFFFFFFFF
+        a = (a * 0x100000001) >> 2
+        c = (
+            c + ((d * 0x100000001) >> 27) + ((e & a) | (b & (e | a))) + 0x8F1BBCDC + w[i + 2]
+        ) & 0xFFFFFFFF
+        e = (e * 0x100000001) >> 2
+        b = (
+            b + ((c * 0x100000001) >> 27) + ((d & e) | (a & (d | e))) + 0x8F1BBCDC + w[i + 3]
+        ) & 0xFFFFFFFF
+        d = (d * 0x100000001) >> 2
+        a = (
+            a + ((b * 0x100000001) >> 27) + ((c & d) | (e & (c | d))) + 0x8F1BBCDC + w[i + 4]
+        ) & 0xFFFFFFFF
+        c = (c * 0x100000001) >> 2
+    for i in range(60, 80, 5):  # parity
+        e = (e + ((a * 0x100000001) >> 27) + (b ^ c ^ d) + 0xCA62C1D6 + w[i]) & 0xFFFFFFFF
+        b = (b * 0x100000001) >> 2
+        d = (d + ((e * 0x100000001) >> 27) + (a ^ b ^ c) + 0xCA62C1D6 + w[i + 1]) & 0xFFFFFFFF
+        a = (a * 0x100000001) >> 2
+        c = (c + ((d * 0x100000001) >> 27) + (e ^ a ^ b) + 0xCA62C1D6 + w[i + 2]) & 0xFFFFFFFF
+        e = (e * 0x100000001) >> 2
+        b = (b + ((c * 0x100000001) >> 27) + (d ^ e ^ a) + 0xCA62C1D6 + w[i + 3]) & 0xFFFFFFFF
+        d = (d * 0x100000001) >> 2
+        a = (a + ((b * 0x100000001) >> 27) + (c ^ d ^ e) + 0xCA62C1D6 + w[i + 4]) & 0xFFFFFFFF
+        c = (c * 0x100000001) >> 2
+    state[0] = (state[0] + a) & 0xFFFFFFFF
+    state[1] = (state[1] + b) & 0xFFFFFFFF
+    state[2] = (state[2] + c) & 0xFFFFFFFF
+    state[3] = (state[3] + d) & 0xFFFFFFFF
+    state[4] = (state[4] + e) & 0xFFFFFFFF
+
+
+class sha1:
+    """A SHA-1 hash object with hashlib's interface; ``digest`` does not end the message."""
+
+    digest_size = 20
+    block_size = 64
+    name = "sha1"
+
+    def __init__(self, data: "Buffer" = b"") -> None:
+        self._state = list(_IV)
+        self._w = [0] * 80
+        self._buf = bytearray(_BLOCK)
+        self._view = memoryview(self._buf)
+        self._fill = 0  # bytes of an incomplete block waiting in _buf
+        self._length = 0  # bytes hashed so far
+        if data:
+            self.update(data)
+
+    def update(self, data: "Buffer") -> None:
+        if isinstance(data, str):
+            raise TypeError("text must be encoded to bytes before hashing")
+        # A view, so that slicing the caller's buffer copies nothing.
+        data = memoryview(data)
+        n = len(data)
+        self._length += n
+        fill = self._fill
+        pos = 0
+        if fill:
+            pos = _BLOCK - fill
+            if n < pos:
+                self._buf[fill : fill + n] = data
+                self._fill = fill + n
+                return
+            self._buf[fill:] = data[:pos]
+            _compress(self._state, self._w, self._view, 0)
+        while n - pos >= _BLOCK:
+            _compress(self._state, self._w, data, pos)
+            pos += _BLOCK
+        fill = n - pos
+        if fill:
+            self._buf[:fill] = data[pos:]
+        self._fill = fill
+
+    def digest(self) -> bytes:
+        state = list(self._state)
+        buf = self._buf
+        view = self._view
+        fill = self._fill
+        # The padding goes after the waiting bytes, which stay as they are for a later update().
+        buf[fill] = 0x80
+        for i in range(fill + 1, _BLOCK):
+            buf[i] = 0
+        if fill >= _LENGTH_AT:
+            _compress(state, self._w, view, 0)
+            buf = bytearray(_BLOCK)
+            view = memoryview(buf)
+        bits = self._length << 3
+        for i in range(_BLOCK - 1, _LENGTH_AT - 1, -1):
+            buf[i] = bits & 0xFF
+            bits >>= 8
+        _compress(state, self._w, view, 0)
+        out = bytearray(20)
+        for i in range(5):
+            out[4 * i : 4 * i + 4] = state[i].to_bytes(4, "big")
+        return bytes(out)
+
+    def hexdigest(self) -> str:
+        return self.digest().hex()
+
+    def copy(self) -> "sha1":
+        other = sha1()
+        other._state[:] = self._state
+        other._buf[:] = self._buf
+        other._fill = self._fill
+        other._length = self._length
+        return other

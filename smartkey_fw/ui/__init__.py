@@ -1,0 +1,1 @@
+"""Screens and drawing for the OLED."""

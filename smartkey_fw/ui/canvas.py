@@ -1,0 +1,85 @@
+"""Drawing into the SSD1306 frame buffer, with dirty-page tracking.
+
+Works on the driver's own buffer (vertical bytes: bit ``y % 8`` of byte ``(y // 8) * width + x``)
+so nothing is copied, and records which 8-pixel pages changed so the caller can send only those.
+"""
+
+from micropython import const
+
+from smartkey_fw.ui import font
+
+try:
+    from typing import Any
+except ImportError:
+    pass
+
+_ALL_PAGES = const(0xFF)
+
+
+class Canvas:
+    """``buf`` is the display's frame buffer memoryview (``width * height // 8`` bytes)."""
+
+    def __init__(self, buf: Any, width: int, height: int) -> None:
+        self.buf = buf
+        self.width = width
+        self.height = height
+        self.dirty = _ALL_PAGES
+
+    def clear(self) -> None:
+        buf = self.buf
+        for i in range(len(buf)):
+            buf[i] = 0
+        self.dirty = _ALL_PAGES
+
+    def fill_rect(self, x: int, y: int, w: int, h: int, color: int = 1) -> None:
+        x0 = max(x, 0)
+        x1 = min(x + w, self.width)
+        y0 = max(y, 0)
+        y1 = min(y + h, self.height)
+        buf = self.buf
+        width = self.width
+        for yy in range(y0, y1):
+            base = (yy >> 3) * width
+            bit = 1 << (yy & 7)
+            for xx in range(x0, x1):
+                if color:
+                    buf[base + xx] |= bit
+                else:
+                    buf[base + xx] &= ~bit & 0xFF
+        for page in range(y0 >> 3, (y1 + 7) >> 3):
+            self.dirty |= 1 << page
+
+    @staticmethod
+    def text_width(text: str, scale: int = 1) -> int:
+        return (len(text) * font.ADVANCE - 1) * scale if text else 0
+
+    def text(self, x: int, y: int, text: str, scale: int = 1) -> int:
+        """Draw ``text`` with its top-left corner at (x, y); returns the x after it."""
+        glyphs = font.GLYPHS
+        for ch in text:
+            if x >= self.width:
+                break
+            start = font.glyph_offset(ch)
+            if scale == 1 and not y & 7:
+                self._blit_column_bytes(x, y >> 3, glyphs, start)
+            else:
+                for col in range(font.WIDTH):
+                    bits = glyphs[start + col]
+                    row = 0
+                    while bits:
+                        if bits & 1:
+                            self.fill_rect(x + col * scale, y + row * scale, scale, scale)
+                        bits >>= 1
+                        row += 1
+            x += font.ADVANCE * scale
+        return x
+
+    def _blit_column_bytes(self, x: int, page: int, glyphs: bytes, start: int) -> None:
+        # Page-aligned 1× glyphs are the common case (every line of small text): a byte copy.
+        base = page * self.width
+        buf = self.buf
+        for col in range(font.WIDTH):
+            xx = x + col
+            if 0 <= xx < self.width:
+                buf[base + xx] |= glyphs[start + col]
+        self.dirty |= 1 << page

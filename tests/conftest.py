@@ -1,0 +1,25 @@
+"""Shared test set-up.
+
+The repository root is appended (not prepended) to sys.path so ``smartkey_fw`` imports while the
+standard library's ``code`` module still wins over the firmware's ``code.py``. The fakes
+directory provides ``micropython`` for firmware modules imported directly under CPython.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+from hypothesis import settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+FAKES = ROOT / "tools" / "smartkey" / "sim" / "fakes"
+
+for path in (ROOT, FAKES):
+    if str(path) not in sys.path:
+        sys.path.append(str(path))
+
+# No deadlines: CI machines are slower and busier than a laptop; speed is for `make bench`.
+settings.register_profile("default", deadline=None, max_examples=200)
+settings.register_profile("long", deadline=None, max_examples=100_000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

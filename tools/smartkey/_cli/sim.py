@@ -1,0 +1,48 @@
+"""``smartkey sim``: run the firmware on the virtual board."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from smartkey._cli import CliError
+from smartkey.sim import terminal
+from smartkey.sim.board import PROFILES
+
+
+@click.command()
+@click.option("--profile", type=click.Choice(sorted(PROFILES)), default="pico", show_default=True)
+@click.option(
+    "--drive",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The board's CIRCUITPY drive (default: one per profile in your data directory).",
+)
+@click.option("--utc", type=float, help="Start the board's clock at this UNIX time (default: now).")
+@click.option(
+    "--screenshot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Don't run live: play --script in simulated time and save the OLED as a PNG.",
+)
+@click.option(
+    "--script",
+    default="",
+    help='Steps for --screenshot: "C C hold:B=2 wait:1.5" (A/B/C press, hold, wait seconds).',
+)
+def sim(profile: str, drive: Path | None, utc: float | None, screenshot: Path | None, script: str):
+    """Run the token's firmware on a virtual board in this terminal.
+
+    The first run adds demo accounts. While it runs, its data channel is a serial port that
+    the other smartkey commands find by themselves.
+    """
+    drive = drive or terminal.data_home() / ("sim-" + profile)
+    try:
+        if screenshot:
+            if utc is None:
+                raise CliError("--screenshot needs --utc, so the picture is reproducible")
+            terminal.screenshot(drive, screenshot, profile=profile, utc=utc, script=script)
+            click.echo(f"saved {screenshot}")
+        else:
+            terminal.live(drive, profile=profile, utc=utc)
+    except ValueError as error:
+        raise CliError(str(error)) from None

@@ -1,0 +1,266 @@
+"""The virtual board: the unmodified firmware on emulated hardware, in simulated time.
+
+``VirtualBoard`` runs the drive's boot.py, then its code.py, with the real Adafruit drivers, over
+fakes of the CircuitPython modules (``smartkey.sim.fakes``) and register-level emulators of the
+SSD1306 and the DS3231 on an emulated I2C bus. Time only moves in ``step``/``press``/``hold``,
+so every run is deterministic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+import types
+from pathlib import Path
+from typing import Any
+
+from smartkey.sim import fakes, loader
+from smartkey.sim.bus import I2CBus
+from smartkey.sim.ds3231 import DS3231
+from smartkey.sim.hid import HidHost
+from smartkey.sim.scheduler import PowerOff, Scheduler
+from smartkey.sim.serial import SimSerial
+from smartkey.sim.ssd1306 import SSD1306
+from smartkey.sim.state import BoardState
+
+# The source tree the firmware is installed from (tools/smartkey/sim/board.py -> repository).
+SOURCE = Path(__file__).resolve().parents[3]
+FIRMWARE_FILES = ("boot.py", "code.py")
+FIRMWARE_PACKAGE = "smartkey_fw"
+DEVICE_LIBRARIES = tuple(
+    line.strip()
+    for line in (SOURCE / "lib" / "requirements.txt").read_text().splitlines()
+    if line.strip() and not line.startswith("#")
+)
+_FAKE_MODULES = (
+    "aesio board busio digitalio gc hashlib keypad microcontroller micropython os storage "
+    "supervisor sys time usb_cdc usb_hid"
+).split()
+_PICO_PINS = [f"GP{n}" for n in range(29)] + ["LED", "SMPS_MODE", "VBUS_SENSE", "VOLTAGE_MONITOR"]
+_FEATHER_PINS = (
+    "A0 A1 A2 A3 D0 D1 D4 D5 D6 D9 D10 D11 D12 D13 D24 D25 TX RX SCL SDA SCK MOSI MISO "
+    "NEOPIXEL BUTTON LED"
+).split()
+# name: (board_id, pins, buttons A/B/C, (SCL, SDA), display size)
+PROFILES: dict[str, tuple[str, list[str], dict[str, str], tuple[str, str], tuple[int, int]]] = {
+    "pico": (
+        "raspberry_pi_pico",
+        _PICO_PINS,
+        {"A": "GP13", "B": "GP14", "C": "GP15"},
+        ("GP5", "GP4"),
+        (128, 64),
+    ),
+    "feather32": (
+        "adafruit_feather_rp2040",
+        _FEATHER_PINS,
+        {"A": "D9", "B": "D6", "C": "D5"},
+        ("SCL", "SDA"),
+        (128, 32),
+    ),
+}
+PRESS_SECONDS = 0.1  # how long a short press holds the button
+SETTLE_SECONDS = 0.05  # after a release, so the firmware has handled it when press() returns
+
+
+def install_firmware(drive: Path, source: Path = SOURCE) -> None:
+    """Copy boot.py, code.py and smartkey_fw/ onto ``drive`` (settings.toml only if missing);
+    files the firmware wrote there (its vault, settings) are left alone."""
+    drive.mkdir(parents=True, exist_ok=True)
+    for name in FIRMWARE_FILES:
+        shutil.copy2(source / name, drive / name)
+    if not (drive / "settings.toml").exists():
+        shutil.copy2(source / "settings.toml", drive / "settings.toml")
+    target = drive / FIRMWARE_PACKAGE
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source / FIRMWARE_PACKAGE, target, ignore=shutil.ignore_patterns("__pycache__"))
+    (drive / "lib").mkdir(exist_ok=True)
+
+
+class VirtualBoard:
+    """A smartkey token in software. Use it as a context manager (power on/off)."""
+
+    def __init__(
+        self,
+        drive: Path | str,
+        utc: float | None = None,
+        profile: str = "pico",
+        *,
+        layout: str = "us",
+        uid: bytes | None = None,
+        display: bool = True,
+        rtc: bool = True,
+        seed: int = 0,
+    ) -> None:
+        if profile not in PROFILES:
+            raise ValueError("profile must be one of {}".format(", ".join(PROFILES)))
+        self.drive = Path(drive)
+        if not (self.drive / "code.py").exists():
+            install_firmware(self.drive)
+        self.profile = profile
+        board_id, pins, buttons, i2c_pins, (width, height) = PROFILES[profile]
+        self.scheduler = Scheduler()
+        self._utc_at_start = time.time() if utc is None else float(utc)
+        self.bus = I2CBus()
+        self.oled = SSD1306(width, height)
+        self.rtc = DS3231(self.utc)
+        self.rtc.set_time(self._utc_at_start)
+        if display:
+            self.bus.attach(self.oled)
+        if rtc:
+            self.bus.attach(self.rtc)
+        self.hid = HidHost(layout)
+        uid = uid if uid is not None else hashlib.sha256(str(self.drive).encode()).digest()[:8]
+        self.state = BoardState(
+            drive=self.drive,
+            scheduler=self.scheduler,
+            bus=self.bus,
+            hid=self.hid,
+            board_id=board_id,
+            pin_names=pins,
+            buttons=buttons,
+            i2c_pins=i2c_pins,
+            uid=uid,
+            seed=seed,
+        )
+        self._host_libraries = loader.host_library_dirs(DEVICE_LIBRARIES)
+        self.modules: dict[str, types.ModuleType] = {}  # code.py's modules, for inspection
+        self._usb_hid: Any = None
+        self._fakes: dict[str, types.ModuleType] = {}
+        self._powered = False
+
+    # -- the contract in design.md -------------------------------------------------------------
+    def __enter__(self) -> VirtualBoard:
+        self.power_on()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.power_off()
+
+    def utc(self) -> float:
+        """The true UTC time in the simulation (what a perfect clock would read)."""
+        return self._utc_at_start + self.scheduler.now
+
+    def step(self, seconds: float) -> None:
+        """Let ``seconds`` of simulated time pass with the firmware running."""
+        end = self.scheduler.now + seconds
+        while True:
+            self.scheduler.advance(end - self.scheduler.now)
+            kind, self.state.reset_requested = self.state.reset_requested, None
+            if kind is None:
+                return
+            self._start(run_boot=kind == "reset")
+
+    def press(self, button: str) -> None:
+        """A short press of button "A", "B" or "C"."""
+        self.hold(button, PRESS_SECONDS)
+
+    def hold(self, button: str, seconds: float = 2.0) -> None:
+        """Hold a button down for ``seconds``, then release it."""
+        self._check_button(button)
+        self.state.set_button(button, True)
+        self.step(seconds)
+        self.state.set_button(button, False)
+        self.step(SETTLE_SECONDS)
+
+    def typed(self) -> str:
+        """The text the host computer received from the token's USB keyboard."""
+        return self.hid.text
+
+    @property
+    def i2c_bytes(self) -> int:
+        return self.bus.total_written
+
+    def connect(self) -> SimSerial:
+        """A host-side connection to the token's data serial channel (pyserial-like)."""
+        return SimSerial(self.state.data_pipe, self.step)
+
+    def power_cycle(self, *, hold: tuple[str, ...] = ()) -> None:
+        """Reset the board (same drive, same RTC); buttons in ``hold`` are held through boot."""
+        self.power_off()
+        for button in hold:
+            self._check_button(button)
+            self.state.set_button(button, True)
+        self.power_on()
+        for button in hold:
+            self.state.set_button(button, False)
+
+    # -- power ---------------------------------------------------------------------------------
+    def power_on(self) -> None:
+        self._powered = True
+        self._start(run_boot=True)
+
+    def power_off(self) -> None:
+        if self._powered:
+            self.scheduler.stop()
+            self._powered = False
+
+    def fake(self, name: str) -> types.ModuleType:
+        """The fake CircuitPython module ``name`` as the running code.py sees it."""
+        return self._fakes[name]
+
+    @property
+    def console(self) -> str:
+        """Everything the firmware printed (whether or not a host could see the console)."""
+        return "".join(self.state.console_log)
+
+    def _check_button(self, button: str) -> None:
+        if button not in self.state.buttons:
+            raise ValueError(f"button must be A, B or C, not {button!r}")
+
+    def _start(self, *, run_boot: bool) -> None:
+        self.scheduler.stop()
+        self.state.powered_on_at = self.scheduler.now
+        self.scheduler.start(lambda: self._firmware(run_boot))
+
+    def _firmware(self, run_boot: bool) -> None:
+        """boot.py in a VM of its own, then code.py in a fresh one, as CircuitPython does.
+
+        Only the USB configuration boot.py chose survives into code.py's VM: the same
+        ``usb_hid`` device objects, and the CDC channels it enabled.
+        """
+        state = self.state
+        if run_boot or self._usb_hid is None:
+            state.boot_phase()
+            self._usb_hid = self._fake("usb_hid")
+            self._usb_hid._host = self.hid
+            try:
+                self._importer().run(self.drive / "boot.py")
+            except PowerOff:
+                raise
+            except Exception as error:  # CircuitPython reports it and carries on to code.py
+                state.console_write(f"boot.py output:\n{type(error).__name__}: {error}\n")
+            state.in_boot = False
+            self._usb_hid._apply_boot()
+        state.claimed.clear()
+        state.keypads.clear()
+        main = self._importer()
+        main.fakes["usb_cdc"]._install(vars(main.fakes["usb_cdc"]))
+        self.modules = main.modules
+        self._fakes = main.fakes
+        main.run(self.drive / "code.py")
+
+    def _importer(self) -> loader.FirmwareImporter:
+        modules = {name: self._fake(name) for name in _FAKE_MODULES if name != "usb_hid"}
+        modules["usb_hid"] = self._usb_hid
+        return loader.FirmwareImporter(
+            [self.drive, self.drive / "lib"],
+            modules,
+            self._host_libraries,
+            {"print": self.state.print, "open": self.state.open},
+        )
+
+    def _fake(self, name: str) -> types.ModuleType:
+        path = Path(fakes.__file__).parent / (name + ".py")
+        module = types.ModuleType(name)
+        module.__file__ = str(path)
+        exec(loader.compile_source(path), module.__dict__)
+        module._hw = self.state
+        if name == "board":
+            board_id, pins, *_ = PROFILES[self.profile]
+            module._install(vars(module), board_id, pins)
+        return module
+
+    def __repr__(self) -> str:
+        return f"<VirtualBoard {self.profile} at {self.drive}, t={self.scheduler.now:.2f} s>"

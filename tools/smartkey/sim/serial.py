@@ -1,0 +1,77 @@
+"""The host's end of the virtual board's data channel, shaped like a ``serial.Serial``.
+
+Reading waits in *simulated* time: while no byte has arrived, the board is stepped, so host
+code written for a real port drives the firmware deterministically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+_POLL = 0.01  # simulated seconds per wait step while reading
+
+
+class SimSerial:
+    def __init__(self, pipe: Any, step: Callable[[float], None], timeout: float = 2.0) -> None:
+        self._pipe = pipe
+        self._step = step
+        self.timeout = timeout
+        self.port = "virtual"
+        pipe.host_open = True
+
+    @property
+    def is_open(self) -> bool:
+        return self._pipe.host_open
+
+    @property
+    def in_waiting(self) -> int:
+        return len(self._pipe.to_host)
+
+    def write(self, data: bytes) -> int:
+        if not self.is_open:
+            raise OSError("port is closed")
+        self._pipe.to_device += data
+        return len(data)
+
+    def read(self, size: int = 1) -> bytes:
+        waited = 0.0
+        while len(self._pipe.to_host) < size and waited < self.timeout:
+            self._step(_POLL)
+            waited += _POLL
+        chunk = bytes(self._pipe.to_host[:size])
+        del self._pipe.to_host[:size]
+        return chunk
+
+    def read_until(self, expected: bytes = b"\n", size: int | None = None) -> bytes:
+        waited = 0.0
+        while expected not in self._pipe.to_host and waited < self.timeout:
+            if size is not None and len(self._pipe.to_host) >= size:
+                break
+            self._step(_POLL)
+            waited += _POLL
+        buffer = self._pipe.to_host
+        end = buffer.find(expected)
+        end = len(buffer) if end < 0 else end + len(expected)
+        if size is not None:
+            end = min(end, size)
+        chunk = bytes(buffer[:end])
+        del buffer[:end]
+        return chunk
+
+    def reset_input_buffer(self) -> None:
+        self._pipe.to_host.clear()
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        """Hang up: the device sees the port closed, bytes in flight are dropped."""
+        self._pipe.host_open = False
+        self._pipe.to_device.clear()
+
+    def __enter__(self) -> SimSerial:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

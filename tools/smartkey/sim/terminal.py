@@ -1,0 +1,182 @@
+"""``smartkey sim``: the virtual board live in a terminal, and scripted screenshots.
+
+The OLED is drawn with half-block characters, keys press the buttons, time runs at wall-clock
+speed, and the data channel is a pseudo-terminal that the ``smartkey`` CLI (or any serial tool)
+can open while the simulator runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import sys
+import termios
+import time
+import tty
+from collections.abc import Iterator
+from pathlib import Path
+
+from smartkey.sim.board import VirtualBoard, install_firmware
+
+FRAME_SECONDS = 0.05
+LONG_PRESS_SECONDS = 1.2
+# key -> (button, held seconds); upper case is a long press.
+KEYMAP = {
+    "a": ("A", None),
+    "b": ("B", None),
+    "c": ("C", None),
+    "1": ("A", None),
+    "2": ("B", None),
+    "3": ("C", None),
+    " ": ("B", None),
+    "\r": ("B", None),
+    "A": ("A", LONG_PRESS_SECONDS),
+    "B": ("B", LONG_PRESS_SECONDS),
+    "C": ("C", LONG_PRESS_SECONDS),
+}
+LEGEND = (
+    "keys: a/1 = A (up)   b/2/space = B (select)   c/3 = C (down)   A/B/C = long press   q = quit"
+)
+
+
+def data_home() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "smartkey"
+
+
+def port_file() -> Path:
+    """Where a running simulator publishes the path of its data channel."""
+    base = os.environ.get("XDG_RUNTIME_DIR") or str(Path.home() / ".cache")
+    return Path(base) / "smartkey" / "sim-port"
+
+
+def prepare_drive(drive: Path) -> None:
+    """Install the current firmware; on the first run, also turn on the demo accounts."""
+    first_run = not (drive / "code.py").exists()
+    install_firmware(drive)
+    if first_run:
+        with open(drive / "settings.toml", "a") as settings:
+            settings.write("\n# Added by `smartkey sim` on its first run.\nSMARTKEY_DEMO = 1\n")
+
+
+def run_script(board: VirtualBoard, script: str) -> None:
+    """Run a space-separated script: A/B/C press, hold:B[=2.0] hold, wait:1.5 let time pass."""
+    for word in script.split():
+        action, _, argument = word.partition(":")
+        if action.upper() in ("A", "B", "C") and not argument:
+            board.press(action.upper())
+        elif action == "hold":
+            button, _, seconds = argument.partition("=")
+            board.hold(button.upper(), float(seconds or LONG_PRESS_SECONDS))
+        elif action == "wait":
+            board.step(float(argument))
+        else:
+            raise ValueError(f"unknown step {word!r} in the script (use A, B, C, hold:B, wait:2)")
+
+
+def screenshot(drive: Path, out: Path, *, profile: str, utc: float, script: str) -> None:
+    prepare_drive(drive)
+    with VirtualBoard(drive, utc=utc, profile=profile) as board:
+        board.step(1.0)
+        run_script(board, script)
+        board.oled.save_png(out)
+
+
+class _Pty:
+    """The data channel as a pseudo-terminal: bytes cross between it and the board's pipe."""
+
+    def __init__(self, board: VirtualBoard) -> None:
+        self.pipe = board.state.data_pipe
+        self.master, self.slave = os.openpty()
+        tty.setraw(self.slave)
+        self.path = os.ttyname(self.slave)
+        os.set_blocking(self.master, False)
+        self.pipe.host_open = True
+
+    def pump(self) -> None:
+        with contextlib.suppress(BlockingIOError, OSError):
+            while True:
+                chunk = os.read(self.master, 4096)
+                if not chunk:
+                    break
+                self.pipe.to_device += chunk
+        if self.pipe.to_host:
+            with contextlib.suppress(BlockingIOError, OSError):
+                sent = os.write(self.master, bytes(self.pipe.to_host))
+                del self.pipe.to_host[:sent]
+
+    def close(self) -> None:
+        os.close(self.master)
+        os.close(self.slave)
+
+
+@contextlib.contextmanager
+def _keyboard() -> Iterator[None]:
+    if not sys.stdin.isatty():
+        yield
+        return
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    tty.setcbreak(fd)
+    try:
+        yield
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+def _keys_waiting() -> str:
+    ready, _, _ = select.select([sys.stdin], [], [], 0)
+    if not ready:
+        return ""
+    data = os.read(sys.stdin.fileno(), 64)
+    return data.decode(errors="ignore") if data else "\x04"  # end of input quits
+
+
+def live(drive: Path, *, profile: str, utc: float | None) -> None:
+    """Run until 'q' (or end of input): real time, the OLED redrawn when it changes."""
+    prepare_drive(drive)
+    out = sys.stdout
+    with VirtualBoard(drive, utc=utc, profile=profile) as board, _keyboard():
+        channel = _Pty(board)
+        published = port_file()
+        published.parent.mkdir(parents=True, exist_ok=True)
+        published.write_text(channel.path + "\n")
+        out.write("\x1b[2J")
+        started = time.monotonic()
+        last_frame = None
+        status = "ready"
+        try:
+            while True:
+                for key in _keys_waiting():
+                    if key in ("q", "\x03", "\x04"):
+                        return
+                    if key in KEYMAP:
+                        button, seconds = KEYMAP[key]
+                        board.hold(button, seconds or 0.1)
+                        status = ("long press " if seconds else "pressed ") + button
+                behind = (time.monotonic() - started) - board.scheduler.now
+                if behind > 0:
+                    board.step(behind)
+                channel.pump()
+                frame = board.oled.to_text()
+                if frame != last_frame:
+                    last_frame = frame
+                    clock = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(board.utc()))
+                    out.write("\x1b[H" + _framed(frame))
+                    out.write(f"\n{LEGEND}\n")
+                    out.write(f"data channel: {channel.path}   {clock}   {status:<24}\x1b[K\n")
+                    out.flush()
+                time.sleep(FRAME_SECONDS)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                published.unlink()
+            channel.close()
+
+
+def _framed(frame: str) -> str:
+    lines = frame.splitlines()
+    width = max(len(line) for line in lines)
+    top = "┌" + "─" * width + "┐\n"
+    bottom = "└" + "─" * width + "┘"
+    return top + "".join("│" + line.ljust(width) + "│\n" for line in lines) + bottom
