@@ -1,5 +1,7 @@
-"""The token's main loop: buttons in, codes out.
+"""The token's main loop: buttons in, screens out.
 
+Screens are small duck-typed objects (``view(app, utc) -> tuple``, ``draw(canvas, view)``,
+``press(app, event)``); the display is redrawn only when the current screen's view changes.
 ``App.tick(now)`` is one pass of the loop and can be called on its own, so a test or the virtual
 board steps the firmware deterministically; ``run()`` is that pass forever with a short sleep.
 """
@@ -8,12 +10,14 @@ import time
 
 from micropython import const
 
-from smartkey_fw import buttons, clock
-from smartkey_fw.ui import screens
+from smartkey_fw import buttons, clock, pin, settings, vault
+from smartkey_fw.ui import lock
 from smartkey_fw.ui.canvas import Canvas
+from smartkey_fw.ui.codes import Codes
+from smartkey_fw.ui.message import Message
 
 try:
-    from typing import Any, List, Optional
+    from typing import Any, Optional
 except ImportError:
     pass
 
@@ -24,20 +28,36 @@ _CLOCK_READS_PER_SECOND = const(10)
 
 
 class App:
-    def __init__(self, hardware: Any, accounts: List) -> None:
+    def __init__(self, hardware: Any) -> None:
         self.hw = hardware
-        self.accounts = accounts
-        self.index = 0
         self.buttons = buttons.Buttons(hardware.keys)
         self.clock = clock.Clock(hardware.rtc)
+        self.vault = vault.Vault(hardware.uid, "/", hardware.flash_writable)
+        self.guard = pin.PinGuard(hardware.nvm, settings.number("PIN_TRIES", 10, 3, 50))
+        self.autolock = settings.number("AUTOLOCK", 300, 0, 86400)
+        self.demo = bool(settings.number("DEMO", 0, 0, 1))
         display = hardware.display
         self.canvas: Optional[Canvas] = None
         if display is not None:
             self.canvas = Canvas(display.buf, display.width, display.height)
+        self.codes = Codes()
+        self.screen: Any = None
         self._shown: Any = None
         self._clock_read = -1
+        self._last_press = 0.0
+        self.now = 0.0
         for problem in hardware.problems:
             print(problem)
+        lock.start(self)
+
+    def show(self, screen: Any) -> None:
+        self.screen = screen
+        self._clock_read = -1  # redraw on this pass
+
+    def show_now(self, screen: Any) -> None:
+        """Show ``screen`` at once, before a slow step (deriving keys, writing flash)."""
+        self.show(screen)
+        self.render(None)
 
     def run(self) -> None:
         while True:
@@ -45,49 +65,67 @@ class App:
             time.sleep(_TICK)
 
     def tick(self, now: float) -> None:
-        changed = False
+        self.now = now
+        pressed = False
         event = self.buttons.next(now)
         while event != buttons.NONE:
-            changed = self.on_button(event) or changed
+            pressed = True
+            self._last_press = now
+            self.screen.press(self, event)
             event = self.buttons.next(now)
+        if self._idle_lock_due(now):
+            self.lock()
         clock_read = int(now * _CLOCK_READS_PER_SECOND)
-        if changed or clock_read != self._clock_read:
+        if pressed or clock_read != self._clock_read:
             self._clock_read = clock_read
             self.render(self.clock.now())
+        tick = getattr(self.screen, "tick", None)
+        if tick is not None:
+            tick(self, now)
 
-    def on_button(self, event: int) -> bool:
-        if not self.accounts:
-            return False
-        if event == buttons.A:
-            self.index = (self.index - 1) % len(self.accounts)
-        elif event == buttons.C:
-            self.index = (self.index + 1) % len(self.accounts)
-        else:
-            return False
-        return True
+    def _idle_lock_due(self, now: float) -> bool:
+        return (
+            self.autolock > 0
+            and self.vault.state == vault.UNLOCKED
+            and now - self._last_press >= self.autolock
+        )
 
     def render(self, utc: Optional[int]) -> None:
-        """Draw what the token should show at ``utc``; send it only if it changed."""
-        if self.hw.problems and utc is None:
-            view: Any = ("message", "NO CLOCK", tuple(self.hw.problems))
-        elif utc is None:
-            view = (
-                "message",
-                "SET TIME",
-                ("Clock is not set.", "On a computer run:", "smartkey time sync"),
-            )
-        elif not self.accounts:
-            view = ("message", "NO ACCOUNTS", ("Add one on a computer:", "smartkey add URI"))
-        else:
-            account = self.accounts[self.index]
-            remaining = account.period - utc % account.period
-            view = ("code", account.label, account.code(utc), remaining, account.period)
+        """Draw the current screen at ``utc``; send it to the display only if it changed."""
+        screen = self.screen
+        if screen is self.codes and utc is None:
+            # A clock that cannot be trusted shows no code at all.
+            screen = clock_screen(self)
+        view = screen.view(self, utc)
         if view == self._shown or self.canvas is None:
             return
         self._shown = view
-        if view[0] == "code":
-            screens.draw_code(self.canvas, view[1], view[2], view[3], view[4])
-        else:
-            screens.draw_message(self.canvas, view[1], view[2])
+        screen.draw(self.canvas, view)
         self.hw.display.show()
         self.canvas.dirty = 0
+
+    # -- what screens ask of the app -------------------------------------------------------
+    def open_menu(self) -> None:
+        lock.menu(self)
+
+    def lock(self) -> None:
+        self.codes.forget()
+        self.vault.lock()
+        lock.ask_pin(self)
+
+    def next_hotp(self, index: int) -> str:
+        """The HOTP code for account ``index``; its counter is saved before the code is shown."""
+        account = self.vault.account(index)
+        code = account.code(0)
+
+        def advance(stored: Any) -> None:
+            stored.counter = account.counter + 1
+
+        self.vault.commit(updates={index: advance})
+        return code
+
+
+def clock_screen(app: App) -> Message:
+    if app.clock.status == clock.MISSING:
+        return Message("NO CLOCK", tuple(app.hw.problems) or ("DS3231 not answering",))
+    return Message("SET TIME", ("Clock is not set.", "On a computer run:", "smartkey time sync"))

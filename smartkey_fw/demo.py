@@ -7,6 +7,11 @@ their codes protect nothing; a real token never enables this.
 from smartkey_fw import otp
 from smartkey_fw.account import Account
 
+try:
+    from typing import Any
+except ImportError:
+    pass
+
 
 def accounts() -> list:
     return [
@@ -20,3 +25,9 @@ def accounts() -> list:
         ),
         Account("Steam", "demo", otp.b32decode("OJZ2BP7STWSLUD7I23Q5AYZELZB5OAFU"), kind="steam"),
     ]
+
+
+def seed(vault: Any, pin: str) -> None:
+    """A new vault under ``pin`` holding the demo accounts."""
+    vault.create(pin)
+    vault.commit(additions=accounts())

@@ -10,6 +10,7 @@ import board
 import busio
 import keypad
 import microcontroller
+import storage
 import supervisor
 import usb_cdc
 
@@ -40,6 +41,9 @@ class Hardware:
             (_pin(p["a"]), _pin(p["b"]), _pin(p["c"])), value_when_pressed=False, pull=True
         )
         self.uid = bytes(microcontroller.cpu.uid)
+        self.nvm = microcontroller.nvm
+        # boot.py decides: normal mode gives the flash to the firmware, maintenance to the host.
+        self.flash_writable = not storage.getmount("/").readonly
         self.serial = usb_cdc.data
 
     def _display(self, width: int, height: int, address: int) -> Optional[Any]:

@@ -25,7 +25,7 @@ _BLOCK_SIZES = {"sha1": 64, "sha256": 64, "sha512": 128}
 
 _prefer_native = True
 _constructors: "Dict[str, Callable]" = {}
-_pads: "Dict[int, Tuple[bytearray, bytearray]]" = {}
+_pads_by_size: "Dict[int, Tuple[bytearray, bytearray]]" = {}
 
 
 def b32decode(text: str) -> bytes:
@@ -125,24 +125,45 @@ def _fallback(algorithm: str) -> Callable:
 
 def hmac(key: bytes, message: "Union[bytes, bytearray]", algorithm: str = "sha1") -> bytes:
     """HMAC (RFC 2104) with the named hash; keys longer than a block are hashed first."""
+    ipad, opad = _pads(key, algorithm)
+    return keyed_hmac(_constructor(algorithm), ipad, opad, message)
+
+
+def hmac_pads(key: bytes, algorithm: str = "sha1") -> "Tuple[Callable, bytes, bytes]":
+    """(hash constructor, inner pad, outer pad) for many HMACs under one key (PBKDF2)."""
+    ipad, opad = _pads(key, algorithm)
+    return _constructor(algorithm), bytes(ipad), bytes(opad)
+
+
+def keyed_hmac(
+    new: Callable,
+    ipad: "Union[bytes, bytearray]",
+    opad: "Union[bytes, bytearray]",
+    message: "Union[bytes, bytearray]",
+) -> bytes:
+    inner = new(ipad)
+    inner.update(message)
+    outer = new(opad)
+    outer.update(inner.digest())
+    return outer.digest()
+
+
+def _pads(key: bytes, algorithm: str) -> "Tuple[bytearray, bytearray]":
+    """The key XORed with 0x36 and 0x5C, in buffers reused from call to call."""
     new = _constructor(algorithm)
     block = _BLOCK_SIZES[algorithm]
     if len(key) > block:
         key = new(key).digest()
-    pads = _pads.get(block)
+    pads = _pads_by_size.get(block)
     if pads is None:
-        pads = _pads[block] = (bytearray(block), bytearray(block))
+        pads = _pads_by_size[block] = (bytearray(block), bytearray(block))
     ipad, opad = pads
     n = len(key)
     for i in range(block):
         k = key[i] if i < n else 0
         ipad[i] = k ^ 0x36
         opad[i] = k ^ 0x5C
-    inner = new(ipad)
-    inner.update(message)
-    outer = new(opad)
-    outer.update(inner.digest())
-    return outer.digest()
+    return pads
 
 
 def _check_key(key: bytes) -> None:

@@ -5,7 +5,7 @@ picked from ``board.board_id`` and can be overridden in ``settings.toml`` (Circu
 convention), e.g. ``SMARTKEY_PROFILE = "feather32"`` or ``SMARTKEY_PIN_A = "GP16"``.
 """
 
-import os
+from smartkey_fw import settings
 
 try:
     from typing import Dict, Union
@@ -25,25 +25,20 @@ _BY_BOARD_ID = {
 DEFAULT = "pico"
 
 
-def _setting(name: str, default: Union[str, int]) -> Union[str, int]:
-    value = os.getenv("SMARTKEY_" + name)
-    return default if value is None else value
-
-
 def load(board_id: str) -> Dict[str, Union[str, int]]:
     """The profile for ``board_id`` with any ``SMARTKEY_*`` overrides from settings.toml."""
-    name = str(_setting("PROFILE", _BY_BOARD_ID.get(board_id, DEFAULT)))
+    name = settings.text("PROFILE", _BY_BOARD_ID.get(board_id, DEFAULT))
     if name not in _PROFILES:
         raise ValueError("SMARTKEY_PROFILE must be one of %s" % ", ".join(sorted(_PROFILES)))
     sda, scl, a, b, c, width, height = _PROFILES[name]
     return {
         "name": name,
-        "sda": _setting("PIN_SDA", sda),
-        "scl": _setting("PIN_SCL", scl),
-        "a": _setting("PIN_A", a),
-        "b": _setting("PIN_B", b),
-        "c": _setting("PIN_C", c),
-        "width": int(_setting("DISPLAY_WIDTH", width)),
-        "height": int(_setting("DISPLAY_HEIGHT", height)),
-        "display_address": int(_setting("DISPLAY_ADDRESS", 0x3C)),
+        "sda": settings.text("PIN_SDA", sda),
+        "scl": settings.text("PIN_SCL", scl),
+        "a": settings.text("PIN_A", a),
+        "b": settings.text("PIN_B", b),
+        "c": settings.text("PIN_C", c),
+        "width": settings.number("DISPLAY_WIDTH", int(width), 64, 128),
+        "height": settings.number("DISPLAY_HEIGHT", int(height), 32, 64),
+        "display_address": settings.number("DISPLAY_ADDRESS", 0x3C, 0x08, 0x77),
     }

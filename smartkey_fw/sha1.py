@@ -3,8 +3,9 @@
 Needs ``micropython.const`` only: no ``hashlib``, ``struct`` or ``typing`` at run time, so it runs
 on CircuitPython, and unchanged on CPython, where the tests check it against hashlib. An RP2040's
 ``hashlib`` has SHA-1, so a board loads this module only when the native hash is turned off.
-Each object allocates its message schedule and block buffer once; whole blocks are read in place
-from the caller's buffer, so hashing allocates nothing per block but the integers themselves.
+Hashing allocates nothing per block but the integers themselves: each object allocates its block
+buffer once, the message schedule is reused, and whole blocks are read in place from the caller's
+buffer.
 """
 
 from micropython import const
@@ -19,16 +20,24 @@ except ImportError:
 _BLOCK = const(64)
 _LENGTH_AT = const(56)  # the message length in bits fills the last 8 bytes of the final block
 _IV = (0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0)
+# Message schedules not in use. A block borrows one and gives it back, so a board keeps a
+# single schedule (and the integers in it) alive whatever the number of hash objects, and two
+# threads on CPython never share one.
+_schedules = []  # type: List[List[int]]
 
 
-def _compress(state: "List[int]", w: "List[int]", block: memoryview, offset: int) -> None:
-    """Mix the 64 bytes of ``block`` at ``offset`` into ``state``; ``w`` is scratch space.
+def _compress(state: "List[int]", block: memoryview, offset: int) -> None:
+    """Mix the 64 bytes of ``block`` at ``offset`` into ``state``.
 
     Rotations multiply by 2**32 + 1, which puts a copy of the 32-bit word above itself: the 32
     bits from bit n of the product are the word rotated right by n, so a rotation is one shift.
     The bits left above the word are cleared by the mask on the sum that takes them in.
     Constants are literals because CPython looks a ``const()`` name up on every use.
     """
+    try:
+        w = _schedules.pop()
+    except IndexError:
+        w = [0] * 80
     from_bytes = int.from_bytes
     for i in range(16):
         w[i] = from_bytes(block[offset : offset + 4], "big")
@@ -107,6 +116,7 @@ def _compress(state: "List[int]", w: "List[int]", block: memoryview, offset: int
     state[2] = (state[2] + c) & 0xFFFFFFFF
     state[3] = (state[3] + d) & 0xFFFFFFFF
     state[4] = (state[4] + e) & 0xFFFFFFFF
+    _schedules.append(w)
 
 
 class sha1:
@@ -118,7 +128,6 @@ class sha1:
 
     def __init__(self, data: "Buffer" = b"") -> None:
         self._state = list(_IV)
-        self._w = [0] * 80
         self._buf = bytearray(_BLOCK)
         self._view = memoryview(self._buf)
         self._fill = 0  # bytes of an incomplete block waiting in _buf
@@ -142,9 +151,9 @@ class sha1:
                 self._fill = fill + n
                 return
             self._buf[fill:] = data[:pos]
-            _compress(self._state, self._w, self._view, 0)
+            _compress(self._state, self._view, 0)
         while n - pos >= _BLOCK:
-            _compress(self._state, self._w, data, pos)
+            _compress(self._state, data, pos)
             pos += _BLOCK
         fill = n - pos
         if fill:
@@ -161,14 +170,14 @@ class sha1:
         for i in range(fill + 1, _BLOCK):
             buf[i] = 0
         if fill >= _LENGTH_AT:
-            _compress(state, self._w, view, 0)
+            _compress(state, view, 0)
             buf = bytearray(_BLOCK)
             view = memoryview(buf)
         bits = self._length << 3
         for i in range(_BLOCK - 1, _LENGTH_AT - 1, -1):
             buf[i] = bits & 0xFF
             bits >>= 8
-        _compress(state, self._w, view, 0)
+        _compress(state, view, 0)
         out = bytearray(20)
         for i in range(5):
             out[4 * i : 4 * i + 4] = state[i].to_bytes(4, "big")

@@ -2,8 +2,9 @@
 
 Needs ``micropython.const`` and ``array`` only: no ``hashlib``, ``struct`` or ``typing`` at run
 time, so it runs on CircuitPython, and unchanged on CPython, where the tests check it against
-hashlib. Each object allocates its message schedule and block buffer once; whole blocks are read
-in place from the caller's buffer, so hashing allocates nothing per block but the integers.
+hashlib. Hashing allocates nothing per block but the integers themselves: each object allocates
+its block buffer once, the message schedule is reused, and whole blocks are read in place from
+the caller's buffer.
 """
 
 from array import array
@@ -20,7 +21,7 @@ except ImportError:
 _BLOCK = const(64)
 _LENGTH_AT = const(56)  # the message length in bits fills the last 8 bytes of the final block
 
-# An array rather than a tuple: a 32-bit board would keep every constant above 2**30 boxed.
+# An array, not a tuple: on a 32-bit board a tuple would hold most of these as heap integers.
 # fmt: off
 _K = array("I", (
     0x428A2F98, 0x71374491, 0xB5C0FBCF, 0xE9B5DBA5, 0x3956C25B, 0x59F111F1,
@@ -35,23 +36,29 @@ _K = array("I", (
     0x5B9CCA4F, 0x682E6FF3, 0x748F82EE, 0x78A5636F, 0x84C87814, 0x8CC70208,
     0x90BEFFFA, 0xA4506CEB, 0xBEF9A3F7, 0xC67178F2,
 ))
-# fmt: on
-# fmt: off
 _IV = (
     0x6A09E667, 0xBB67AE85, 0x3C6EF372, 0xA54FF53A,
     0x510E527F, 0x9B05688C, 0x1F83D9AB, 0x5BE0CD19,
 )
 # fmt: on
+# Message schedules not in use. A block borrows one and gives it back, so a board keeps a
+# single schedule (and the integers in it) alive whatever the number of hash objects, and two
+# threads on CPython never share one.
+_schedules = []  # type: List[List[int]]
 
 
-def _compress(state: "List[int]", w: "List[int]", block: memoryview, offset: int) -> None:
-    """Mix the 64 bytes of ``block`` at ``offset`` into ``state``; ``w`` is scratch space.
+def _compress(state: "List[int]", block: memoryview, offset: int) -> None:
+    """Mix the 64 bytes of ``block`` at ``offset`` into ``state``.
 
     Rotations multiply by 2**32 + 1, which puts a copy of the 32-bit word above itself:
     the 32 bits from bit n of the product are the word rotated right by n, so a rotation is
     one shift. The bits left above the word are cleared by the mask on the sum that takes them
     in. Constants are literals because CPython looks a ``const()`` name up on every use.
     """
+    try:
+        w = _schedules.pop()
+    except IndexError:
+        w = [0] * 64
     from_bytes = int.from_bytes
     for i in range(16):
         w[i] = from_bytes(block[offset : offset + 4], "big")
@@ -128,6 +135,7 @@ def _compress(state: "List[int]", w: "List[int]", block: memoryview, offset: int
     state[5] = (state[5] + f) & 0xFFFFFFFF
     state[6] = (state[6] + g) & 0xFFFFFFFF
     state[7] = (state[7] + h) & 0xFFFFFFFF
+    _schedules.append(w)
 
 
 class sha256:
@@ -139,7 +147,6 @@ class sha256:
 
     def __init__(self, data: "Buffer" = b"") -> None:
         self._state = list(_IV)
-        self._w = [0] * 64
         self._buf = bytearray(_BLOCK)
         self._view = memoryview(self._buf)
         self._fill = 0  # bytes of an incomplete block waiting in _buf
@@ -163,9 +170,9 @@ class sha256:
                 self._fill = fill + n
                 return
             self._buf[fill:] = data[:pos]
-            _compress(self._state, self._w, self._view, 0)
+            _compress(self._state, self._view, 0)
         while n - pos >= _BLOCK:
-            _compress(self._state, self._w, data, pos)
+            _compress(self._state, data, pos)
             pos += _BLOCK
         fill = n - pos
         if fill:
@@ -182,14 +189,14 @@ class sha256:
         for i in range(fill + 1, _BLOCK):
             buf[i] = 0
         if fill >= _LENGTH_AT:
-            _compress(state, self._w, view, 0)
+            _compress(state, view, 0)
             buf = bytearray(_BLOCK)
             view = memoryview(buf)
         bits = self._length << 3
         for i in range(_BLOCK - 1, _LENGTH_AT - 1, -1):
             buf[i] = bits & 0xFF
             bits >>= 8
-        _compress(state, self._w, view, 0)
+        _compress(state, view, 0)
         out = bytearray(32)
         for i in range(8):
             out[4 * i : 4 * i + 4] = state[i].to_bytes(4, "big")

@@ -2,8 +2,9 @@
 
 Needs ``micropython.const`` and ``array`` only: no ``hashlib``, ``struct`` or ``typing`` at run
 time, so it runs on CircuitPython, and unchanged on CPython, where the tests check it against
-hashlib. Each object allocates its message schedule and block buffer once; whole blocks are read
-in place from the caller's buffer, so hashing allocates nothing per block but the integers.
+hashlib. Hashing allocates nothing per block but the integers themselves: each object allocates
+its block buffer once, the message schedule is reused, and whole blocks are read in place from
+the caller's buffer.
 
 Words are plain 64-bit ints, not pairs of 32-bit halves. A board whose small ints stop at 2**30
 boxes most 32-bit halves too, so halves would not avoid heap integers: they would double the
@@ -25,7 +26,8 @@ except ImportError:
 _BLOCK = const(128)
 _LENGTH_AT = const(112)  # the message length in bits fills the last 16 bytes of the final block
 
-# An array rather than a tuple: a 32-bit board would keep every constant boxed.
+# An array, not a tuple: on a 32-bit board a tuple would hold each of these as a heap integer,
+# some 32 bytes apiece; the array packs them into 640.
 # fmt: off
 _K = array("Q", (
     0x428A2F98D728AE22, 0x7137449123EF65CD, 0xB5C0FBCFEC4D3B2F,
@@ -56,8 +58,6 @@ _K = array("Q", (
     0x431D67C49C100D4C, 0x4CC5D4BECB3E42B6, 0x597F299CFC657E2A,
     0x5FCB6FAB3AD6FAEC, 0x6C44198C4A475817,
 ))
-# fmt: on
-# fmt: off
 _IV = (
     0x6A09E667F3BCC908, 0xBB67AE8584CAA73B,
     0x3C6EF372FE94F82B, 0xA54FF53A5F1D36F1,
@@ -65,16 +65,24 @@ _IV = (
     0x1F83D9ABFB41BD6B, 0x5BE0CD19137E2179,
 )
 # fmt: on
+# Message schedules not in use. A block borrows one and gives it back, so a board keeps a
+# single schedule (and the integers in it) alive whatever the number of hash objects, and two
+# threads on CPython never share one.
+_schedules = []  # type: List[List[int]]
 
 
-def _compress(state: "List[int]", w: "List[int]", block: memoryview, offset: int) -> None:
-    """Mix the 128 bytes of ``block`` at ``offset`` into ``state``; ``w`` is scratch space.
+def _compress(state: "List[int]", block: memoryview, offset: int) -> None:
+    """Mix the 128 bytes of ``block`` at ``offset`` into ``state``.
 
     Rotations multiply by 2**64 + 1, which puts a copy of the 64-bit word above itself:
     the 64 bits from bit n of the product are the word rotated right by n, so a rotation is
     one shift. The bits left above the word are cleared by the mask on the sum that takes them
     in. Constants are literals because CPython looks a ``const()`` name up on every use.
     """
+    try:
+        w = _schedules.pop()
+    except IndexError:
+        w = [0] * 80
     from_bytes = int.from_bytes
     for i in range(16):
         w[i] = from_bytes(block[offset : offset + 8], "big")
@@ -167,6 +175,7 @@ def _compress(state: "List[int]", w: "List[int]", block: memoryview, offset: int
     state[5] = (state[5] + f) & 0xFFFFFFFFFFFFFFFF
     state[6] = (state[6] + g) & 0xFFFFFFFFFFFFFFFF
     state[7] = (state[7] + h) & 0xFFFFFFFFFFFFFFFF
+    _schedules.append(w)
 
 
 class sha512:
@@ -178,7 +187,6 @@ class sha512:
 
     def __init__(self, data: "Buffer" = b"") -> None:
         self._state = list(_IV)
-        self._w = [0] * 80
         self._buf = bytearray(_BLOCK)
         self._view = memoryview(self._buf)
         self._fill = 0  # bytes of an incomplete block waiting in _buf
@@ -202,9 +210,9 @@ class sha512:
                 self._fill = fill + n
                 return
             self._buf[fill:] = data[:pos]
-            _compress(self._state, self._w, self._view, 0)
+            _compress(self._state, self._view, 0)
         while n - pos >= _BLOCK:
-            _compress(self._state, self._w, data, pos)
+            _compress(self._state, data, pos)
             pos += _BLOCK
         fill = n - pos
         if fill:
@@ -221,14 +229,14 @@ class sha512:
         for i in range(fill + 1, _BLOCK):
             buf[i] = 0
         if fill >= _LENGTH_AT:
-            _compress(state, self._w, view, 0)
+            _compress(state, view, 0)
             buf = bytearray(_BLOCK)
             view = memoryview(buf)
         bits = self._length << 3
         for i in range(_BLOCK - 1, _LENGTH_AT - 1, -1):
             buf[i] = bits & 0xFF
             bits >>= 8
-        _compress(state, self._w, view, 0)
+        _compress(state, view, 0)
         out = bytearray(64)
         for i in range(8):
             out[8 * i : 8 * i + 8] = state[i].to_bytes(8, "big")

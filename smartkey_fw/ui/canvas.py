@@ -53,33 +53,37 @@ class Canvas:
     def text_width(text: str, scale: int = 1) -> int:
         return (len(text) * font.ADVANCE - 1) * scale if text else 0
 
-    def text(self, x: int, y: int, text: str, scale: int = 1) -> int:
-        """Draw ``text`` with its top-left corner at (x, y); returns the x after it."""
+    def text(self, x: int, y: int, text: str, scale: int = 1, color: int = 1) -> int:
+        """Draw ``text`` with its top-left corner at (x, y) in ``color`` (0 clears pixels, for
+        text on a lit bar); returns the x after it."""
         glyphs = font.GLYPHS
         for ch in text:
             if x >= self.width:
                 break
             start = font.glyph_offset(ch)
             if scale == 1 and not y & 7:
-                self._blit_column_bytes(x, y >> 3, glyphs, start)
+                self._blit_column_bytes(x, y >> 3, glyphs, start, color)
             else:
                 for col in range(font.WIDTH):
                     bits = glyphs[start + col]
                     row = 0
                     while bits:
                         if bits & 1:
-                            self.fill_rect(x + col * scale, y + row * scale, scale, scale)
+                            self.fill_rect(x + col * scale, y + row * scale, scale, scale, color)
                         bits >>= 1
                         row += 1
             x += font.ADVANCE * scale
         return x
 
-    def _blit_column_bytes(self, x: int, page: int, glyphs: bytes, start: int) -> None:
+    def _blit_column_bytes(self, x: int, page: int, glyphs: bytes, start: int, color: int) -> None:
         # Page-aligned 1× glyphs are the common case (every line of small text): a byte copy.
         base = page * self.width
         buf = self.buf
         for col in range(font.WIDTH):
             xx = x + col
             if 0 <= xx < self.width:
-                buf[base + xx] |= glyphs[start + col]
+                if color:
+                    buf[base + xx] |= glyphs[start + col]
+                else:
+                    buf[base + xx] &= ~glyphs[start + col] & 0xFF
         self.dirty |= 1 << page

@@ -1,0 +1,31 @@
+"""Benchmarks, printed as tables: ``python -m bench`` from the repository root.
+
+CPython only, with the dev requirements. Each section is a module whose ``run()`` measures and
+returns a rich table; add a section by importing its module and listing it in SECTIONS.
+"""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# Appended, not prepended, as in the tests: the firmware's code.py must not hide the standard
+# library's code module. The fakes provide ``micropython`` to firmware modules under CPython.
+for path in (ROOT, ROOT / "tools" / "smartkey" / "sim" / "fakes"):
+    if str(path) not in sys.path:
+        sys.path.append(str(path))
+
+from rich.console import Console  # noqa: E402
+
+from bench import otp  # noqa: E402
+
+SECTIONS = [otp]
+
+
+def main() -> None:
+    console = Console()
+    for section in SECTIONS:
+        console.print(section.run())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+"""The PIN flows: first boot, unlock with growing delays and wipe, change PIN, the menu.
+
+Each flow is a chain of screens; the vault and the PIN guard do the work, this module only
+decides what the user sees next.
+"""
+
+from smartkey_fw import demo, vault
+from smartkey_fw.ui.menu import Menu
+from smartkey_fw.ui.message import Message
+from smartkey_fw.ui.pin_entry import PinEntry
+
+try:
+    from typing import Any
+except ImportError:
+    pass
+
+DEMO_PIN = "123456"
+
+
+def start(app: Any) -> None:
+    """At boot: set up a new token, or ask for the PIN, or say the vault is damaged."""
+    state = app.vault.scan()
+    if state == vault.EMPTY and app.demo and app.vault.writable:
+        demo.seed(app.vault, DEMO_PIN)
+        app.vault.lock()
+        state = vault.LOCKED
+    if state == vault.EMPTY:
+        setup(app)
+    elif state == vault.DAMAGED:
+        damaged(app)
+    else:
+        ask_pin(app)
+
+
+def setup(app: Any) -> None:
+    if not app.vault.writable:
+        app.show(
+            Message("NO VAULT", ("Maintenance mode:", "restart without", "holding A to set up."))
+        )
+        return
+    app.show(
+        Message(
+            "NEW TOKEN",
+            (
+                "Choose a PIN, 6-12",
+                "digits: A/C change",
+                "the digit, B adds it,",
+                "hold B when done.",
+            ),
+            lambda app: app.show(PinEntry("New PIN", _chosen)),
+            any_button=True,
+        )
+    )
+
+
+def _chosen(app: Any, new_pin: str) -> None:
+    app.show(PinEntry("Repeat the PIN", lambda app, again: _confirmed(app, new_pin, again)))
+
+
+def _confirmed(app: Any, new_pin: str, again: str) -> None:
+    if again != new_pin:
+        app.show(Message("NO MATCH", ("The two PINs differ.", "B: try again"), _retry_choice))
+        return
+    app.show_now(Message("SAVING", ("Encrypting the", "vault...")))
+    try:
+        if app.vault.state == vault.UNLOCKED:
+            app.vault.commit(pin=new_pin)
+        else:
+            app.vault.create(new_pin)
+    except vault.VaultError as error:
+        app.show(Message("NOT SAVED", (str(error),), lambda app: app.show(app.codes)))
+        return
+    app.guard.reset()
+    app.show(Message("PIN SET", ("B: continue",), lambda app: app.show(app.codes)))
+
+
+def _retry_choice(app: Any) -> None:
+    if app.vault.state == vault.UNLOCKED:
+        app.show(PinEntry("New PIN", _chosen))
+    else:
+        setup(app)
+
+
+def ask_pin(app: Any) -> None:
+    guard = app.guard
+    if guard.exhausted:
+        # The power was cut between the last wrong PIN and the wipe: finish the wipe.
+        _wipe(app)
+        return
+    note = "%d tries left" % guard.tries_left
+    if app.demo:
+        note = "demo PIN " + DEMO_PIN
+    entry = PinEntry("Enter PIN", _check, note)
+    delay = guard.delay()
+    app.show(Wait(app.now + delay, entry) if delay else entry)
+
+
+def _check(app: Any, entered: str) -> None:
+    guard = app.guard
+    if not app.vault.writable and guard.tries_left <= 1:
+        # The last try may end in a wipe, which needs a writable flash.
+        app.show(Message("LAST TRY", ("Restart without", "holding A to use it.")))
+        return
+    guard.begin_attempt()  # before the check: a power cut now still counts the try
+    app.show_now(Message("CHECKING", ("",)))
+    if app.vault.unlock(entered):
+        guard.succeeded()
+        if app.vault.recovered:
+            app.show(
+                Message(
+                    "RECOVERED",
+                    ("The newest copy was", "damaged: an older", "one is in use.", "B: continue"),
+                    lambda app: app.show(app.codes),
+                )
+            )
+        else:
+            app.show(app.codes)
+    elif app.vault.state == vault.DAMAGED:
+        damaged(app)
+    elif guard.exhausted:
+        _wipe(app)
+    else:
+        ask_pin(app)
+
+
+def _wipe(app: Any) -> None:
+    try:
+        app.vault.wipe()
+    except vault.ReadOnlyError:
+        app.show(Message("LOCKED OUT", ("Restart without", "holding A.")))
+        return
+    app.guard.reset()
+    app.codes.forget()
+    app.show(
+        Message(
+            "ERASED", ("Too many wrong PINs:", "all accounts erased.", "B: set up again"), setup
+        )
+    )
+
+
+def damaged(app: Any) -> None:
+    app.show(
+        Message(
+            "DAMAGED",
+            ("The vault is damaged.", "Restore a backup with", "smartkey restore."),
+        )
+    )
+
+
+def menu(app: Any) -> None:
+    app.show(
+        Menu(
+            "Menu",
+            [
+                ("Lock now", lambda app: app.lock()),
+                ("Change PIN", lambda app: app.show(PinEntry("New PIN", _chosen))),
+                ("Back", lambda app: app.show(app.codes)),
+            ],
+            lambda app: app.show(app.codes),
+        )
+    )
+
+
+class Wait:
+    """The delay after wrong PINs, counted down on screen; then the PIN entry."""
+
+    def __init__(self, until: float, then: Any) -> None:
+        self.until = until
+        self.then = then
+
+    def view(self, app: Any, utc: Any) -> tuple:
+        return ("wait", int(self.until - app.now + 0.999))
+
+    def press(self, app: Any, event: int) -> None:
+        pass
+
+    def tick(self, app: Any, now: float) -> None:
+        if now >= self.until:
+            app.show(self.then)
+
+    def draw(self, canvas: Any, view: tuple) -> None:
+        from smartkey_fw.ui.message import draw_message
+
+        draw_message(canvas, "WAIT", ("Too many wrong PINs.", "Try again in %d s" % view[1]))

@@ -1,0 +1,72 @@
+"""What the tests of the firmware on the virtual board share."""
+
+from smartkey.sim import VirtualBoard
+from smartkey.sim.buttons import enter_pin
+
+T0 = 1_700_000_000  # 2023-11-14 22:13:20 UTC, 20 s into a 30 s period
+DEMO_PIN = "123456"
+
+
+def demo_board(path, **kwargs):
+    """A board whose settings.toml turns the demo accounts on (PIN 123456)."""
+    board = VirtualBoard(path / "drive", **kwargs)
+    with open(board.drive / "settings.toml", "a") as f:
+        f.write("SMARTKEY_DEMO = 1\n")
+    return board
+
+
+def unlock(board, pin=DEMO_PIN):
+    board.step(0.5)
+    enter_pin(board, pin)
+    board.step(0.2)
+
+
+def step_to(board, utc):
+    """Run the board until the true UTC time ``utc``."""
+    board.step(utc - board.utc())
+
+
+def drawn(board, draw, *args):
+    """The frame the firmware's own drawing code makes, as rows of panel pixels."""
+    width, height = board.oled.width, board.oled.height
+    canvas = board.modules["smartkey_fw.ui.canvas"].Canvas(
+        bytearray(width * height // 8), width, height
+    )
+    module = "smartkey_fw.ui.codes" if draw == "draw_code" else "smartkey_fw.ui.message"
+    getattr(board.modules[module], draw)(canvas, *args)
+    return [
+        [(canvas.buf[(y // 8) * width + x] >> (y % 8)) & 1 for x in range(width)]
+        for y in range(height)
+    ]
+
+
+def message_frame(board, title, lines):
+    return drawn(board, "draw_message", title, lines)
+
+
+def panel(board):
+    oled = board.oled
+    return [[oled.pixel(x, y) for x in range(oled.width)] for y in range(oled.height)]
+
+
+def set_up(board, pin):
+    """First boot: dismiss the welcome, choose the PIN, repeat it, continue."""
+    board.step(0.5)
+    board.press("B")
+    enter_pin(board, pin)
+    enter_pin(board, pin)
+    board.press("B")
+
+
+def pin_frame(board, note, title="Enter PIN"):
+    """The PIN entry screen as the firmware draws it, with no digit entered yet."""
+    width, height = board.oled.width, board.oled.height
+    canvas = board.modules["smartkey_fw.ui.canvas"].Canvas(
+        bytearray(width * height // 8), width, height
+    )
+    entry = board.modules["smartkey_fw.ui.pin_entry"].PinEntry(title, None, note)
+    entry.draw(canvas, entry.view(None, None))
+    return [
+        [(canvas.buf[(y // 8) * width + x] >> (y % 8)) & 1 for x in range(width)]
+        for y in range(height)
+    ]
