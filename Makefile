@@ -32,7 +32,7 @@ test-long: $(STAMP)
 	HYPOTHESIS_PROFILE=long $(BIN)/pytest -m slow
 
 bench: $(STAMP)
-	$(BIN)/python -P -m bench
+	$(BIN)/python -P bench/__main__.py
 
 clean:
 	rm -rf $(VENV)

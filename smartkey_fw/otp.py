@@ -99,7 +99,7 @@ def _native(algorithm: str) -> Optional[Callable]:
         import hashlib
 
         hashlib.new(algorithm, b"")
-    except (ImportError, ValueError):
+    except (ImportError, ValueError, AttributeError):  # AttributeError: MicroPython's hashlib
         return None
 
     def new(data: bytes = b""):
@@ -126,7 +126,13 @@ def _fallback(algorithm: str) -> Callable:
 def hmac(key: bytes, message: "Union[bytes, bytearray]", algorithm: str = "sha1") -> bytes:
     """HMAC (RFC 2104) with the named hash; keys longer than a block are hashed first."""
     ipad, opad = _pads(key, algorithm)
-    return keyed_hmac(_constructor(algorithm), ipad, opad, message)
+    try:
+        return keyed_hmac(_constructor(algorithm), ipad, opad, message)
+    finally:
+        # The pads are the key in disguise: leave nothing of it in RAM after the code.
+        for i in range(len(ipad)):
+            ipad[i] = 0
+            opad[i] = 0
 
 
 def hmac_pads(key: bytes, algorithm: str = "sha1") -> "Tuple[Callable, bytes, bytes]":

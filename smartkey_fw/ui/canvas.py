@@ -1,10 +1,8 @@
-"""Drawing into the SSD1306 frame buffer, with dirty-page tracking.
+"""Drawing into the SSD1306 frame buffer.
 
 Works on the driver's own buffer (vertical bytes: bit ``y % 8`` of byte ``(y // 8) * width + x``)
-so nothing is copied, and records which 8-pixel pages changed so the caller can send only those.
+so nothing is copied; ``PartialDisplay`` then finds what changed and sends only that.
 """
-
-from micropython import const
 
 from smartkey_fw.ui import font
 
@@ -12,8 +10,6 @@ try:
     from typing import Any
 except ImportError:
     pass
-
-_ALL_PAGES = const(0xFF)
 
 
 class Canvas:
@@ -23,13 +19,11 @@ class Canvas:
         self.buf = buf
         self.width = width
         self.height = height
-        self.dirty = _ALL_PAGES
 
     def clear(self) -> None:
         buf = self.buf
         for i in range(len(buf)):
             buf[i] = 0
-        self.dirty = _ALL_PAGES
 
     def fill_rect(self, x: int, y: int, w: int, h: int, color: int = 1) -> None:
         x0 = max(x, 0)
@@ -46,8 +40,6 @@ class Canvas:
                     buf[base + xx] |= bit
                 else:
                     buf[base + xx] &= ~bit & 0xFF
-        for page in range(y0 >> 3, (y1 + 7) >> 3):
-            self.dirty |= 1 << page
 
     @staticmethod
     def text_width(text: str, scale: int = 1) -> int:
@@ -86,4 +78,3 @@ class Canvas:
                     buf[base + xx] |= glyphs[start + col]
                 else:
                     buf[base + xx] &= ~glyphs[start + col] & 0xFF
-        self.dirty |= 1 << page

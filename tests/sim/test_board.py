@@ -114,3 +114,22 @@ def test_runs_are_deterministic(tmp_path):
             board.step(2.0)
             frames.append((panel(board), board.i2c_bytes))
     assert frames[0] == frames[1]
+
+
+def test_the_display_sends_only_what_changed(tmp_path):
+    """On the emulated bus: a code on screen costs ≤ 200 bytes/s, a press ≤ 1,100 bytes."""
+    with demo_board(tmp_path, utc=T0) as board:
+        unlock(board)
+        before = board.bus.bytes_written[0x3C]
+        board.step(60.0)  # two code changes and sixty countdown ticks
+        assert (board.bus.bytes_written[0x3C] - before) / 60 <= 200
+        before = board.bus.bytes_written[0x3C]
+        board.press("C")
+        assert board.bus.bytes_written[0x3C] - before <= 1100
+        now = int(board.utc())
+        sha256 = pyotp.TOTP(
+            base64.b32encode(b"12345678901234567890123456789012").decode(),
+            digits=8,
+            digest="sha256",
+        ).at(now)
+        assert panel(board) == code_frame(board, "Demo SHA-256: bob@example.com", sha256)
