@@ -6,7 +6,6 @@ import tracemalloc
 from pathlib import Path
 
 from rich.table import Table
-
 from smartkey.sim import VirtualBoard
 from smartkey.sim.buttons import enter_pin
 
@@ -69,7 +68,10 @@ def _vault_rows():
     tracemalloc.stop()
     size = len(flash.files["/vault.bin"])
     return [
-        (f"PBKDF2-HMAC-SHA1, {vault_mod.ITERATIONS} iterations (ms, CPython)", f"{derive * 1e3:,.0f}"),
+        (
+            f"PBKDF2-HMAC-SHA1, {vault_mod.ITERATIONS} iterations (ms, CPython)",
+            f"{derive * 1e3:,.0f}",
+        ),
         ("commit 250 accounts in one generation (ms)", f"{commit * 1e3:,.0f}"),
         ("unlock + decrypt + code for all 250 (ms)", f"{browse * 1e3:,.0f}"),
         ("peak traced heap while browsing 250 (B)", f"{peak:,}"),

@@ -13,12 +13,11 @@ import random
 import types
 
 import micropython
-
 from smartkey.sim import loader
 from smartkey.sim.fakes import aesio as aesio_fake
 
 
-class PowerCut(BaseException):  # noqa: N818 - an event, not an error the firmware may catch
+class PowerCut(BaseException):
     pass
 
 

@@ -15,8 +15,8 @@ PIN = "246810"
 def accounts(account_cls, n, start=0):
     return [
         account_cls(
-            "Issuer %d" % i,
-            "user%d@example.com" % i,
+            f"Issuer {i}",
+            f"user{i}@example.com",
             bytes((i * 7 + j) & 0xFF for j in range(20 + i % 40)),
             kind=("totp", "hotp", "steam")[i % 3],
             algorithm=("sha1", "sha256", "sha512")[i % 3] if i % 3 != 2 else "sha1",
@@ -77,7 +77,7 @@ def test_nothing_readable_is_stored(fresh):
 
 
 def test_the_same_pin_on_another_chip_does_not_open_it(fresh):
-    flash, vault_mod, Account = fresh
+    _flash, vault_mod, _Account = fresh
     vault = vault_mod.Vault(UID, "/")
     vault.create(PIN)
     other_chip = vault_mod.Vault(b"\x00" * 8, "/")
@@ -153,7 +153,7 @@ def _apply(vault, operation, Account, rng):
     elif operation == "rename":
 
         def rename(account):
-            account.issuer = "Renamed %d" % rng.randint(0, 99)
+            account.issuer = f"Renamed {rng.randint(0, 99)}"
 
         vault.commit(updates={rng.randrange(n): rename})
     elif operation == "delete":
@@ -171,7 +171,7 @@ def _apply(vault, operation, Account, rng):
 
         vault.commit(updates={rng.randrange(n): advance})
     else:
-        return "%06d" % rng.randint(0, 999999)
+        return f"{rng.randint(0, 999999):06d}"
     return None
 
 
@@ -235,7 +235,7 @@ def test_flipped_bytes_are_found_and_the_previous_generation_serves(fresh):
     rng = random.Random(5)
     size = len(flash.files["/vault.bin"])
     pristine = {k: bytearray(v) for k, v in flash.files.items()}
-    for offset in sorted(rng.sample(range(size), 60)) + [0, size - 1]:
+    for offset in [*sorted(rng.sample(range(size), 60)), 0, size - 1]:
         flash.files = {k: bytearray(v) for k, v in pristine.items()}
         flash.files["/vault.bin"][offset] ^= 1 << rng.randrange(8)
         again = reopen(flash, vault_mod)
@@ -284,7 +284,7 @@ def test_wipe_overwrites_and_removes_every_copy(fresh):
 
 
 def test_a_read_only_flash_refuses_changes_clearly(fresh):
-    flash, vault_mod, Account = fresh
+    _flash, vault_mod, Account = fresh
     vault = vault_mod.Vault(UID, "/")
     vault.create(PIN)
     read_only = vault_mod.Vault(UID, "/", writable=False)

@@ -2,7 +2,6 @@
 
 import pytest
 from helpers import T0, message_frame, panel, pin_frame, set_up, unlock
-
 from smartkey.sim import VirtualBoard
 from smartkey.sim.buttons import enter_pin
 from smartkey.sim.scheduler import PowerOff
@@ -58,7 +57,9 @@ def test_two_different_pins_at_first_boot_are_refused(tmp_path):
         board.press("B")
         enter_pin(board, PIN)
         enter_pin(board, WRONG)
-        assert panel(board) == message_frame(board, "NO MATCH", ("The two PINs differ.", "B: try again"))
+        assert panel(board) == message_frame(
+            board, "NO MATCH", ("The two PINs differ.", "B: try again")
+        )
         assert not (board.drive / "vault.bin").exists()
 
 
@@ -95,9 +96,9 @@ def test_delays_grow_after_the_first_wrong_pins(token):
         if delays[-1]:
             # The PIN entry is not offered until the delay has passed.
             board.step(delays[-1] - 0.5)
-            assert panel(board) != pin_frame(board, "%d tries left" % (10 - len(delays)))
+            assert panel(board) != pin_frame(board, f"{10 - len(delays)} tries left")
         wait_out_delay(board)
-        assert panel(board) == pin_frame(board, "%d tries left" % (10 - len(delays)))
+        assert panel(board) == pin_frame(board, f"{10 - len(delays)} tries left")
     assert delays == [0, 0, 2, 4, 8]
 
 

@@ -1,0 +1,104 @@
+"""Accounts in the vault on the virtual board: 250 of them, PIN changes, locking, read-only."""
+
+import base64
+import tracemalloc
+
+import pyotp
+from helpers import DEMO_PIN, T0, demo_board, message_frame, panel, pin_frame, unlock
+from smartkey.sim import VirtualBoard
+from smartkey.sim.buttons import enter_pin
+
+
+def firmware_vault(board):
+    """A second handle on the board's vault, through the firmware's own module and fake os."""
+    vault_mod = board.modules["smartkey_fw.vault"]
+    vault = vault_mod.Vault(bytes(board.state.uid), "/", True)
+    vault.scan()
+    assert vault.unlock(DEMO_PIN)
+    return vault
+
+
+def browse(board, count):
+    """Press C through every account; return the peak traced memory while doing so."""
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        for _ in range(count):
+            board.press("C")
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_250_accounts_browse_with_bounded_memory_and_right_codes(tmp_path):
+    with demo_board(tmp_path, utc=T0) as board:
+        unlock(board)
+        account_cls = board.modules["smartkey_fw.account"].Account
+        vault = firmware_vault(board)
+        vault.commit(
+            additions=[
+                account_cls(f"Issuer {i}", f"n{i}", bytes([i % 256]) * 20) for i in range(3, 250)
+            ]
+        )
+        board.power_cycle()
+        unlock(board)
+        small = browse(board, 3)
+        large = browse(board, 250)
+        assert large < small * 2, (small, large)  # not proportional to the accounts browsed
+        for _ in range(4):  # from account 3 (253 presses of C) back to account 249, the last
+            board.press("A")
+        secret = base64.b32encode(bytes([249]) * 20).decode()
+        code = pyotp.TOTP(secret).at(int(board.utc()))
+        now = int(board.utc())
+        expected = board.modules["smartkey_fw.ui.codes"]
+        width = board.oled.width
+        canvas = board.modules["smartkey_fw.ui.canvas"].Canvas(bytearray(1024), width, 64)
+        expected.draw_code(canvas, "Issuer 249: n249", code, 30 - now % 30, 30)
+        frame = [
+            [(canvas.buf[(y // 8) * 128 + x] >> (y % 8)) & 1 for x in range(128)] for y in range(64)
+        ]
+        assert panel(board) == frame
+
+
+def test_change_pin_from_the_menu(tmp_path):
+    with demo_board(tmp_path, utc=T0) as board:
+        unlock(board)
+        board.hold("B", 1.0)  # menu
+        board.press("C")  # Change PIN
+        board.press("B")
+        enter_pin(board, "9753100")
+        enter_pin(board, "9753100")
+        assert panel(board) == message_frame(board, "PIN SET", ("B: continue",))
+        board.press("B")
+        board.hold("B", 1.0)
+        board.press("B")  # lock now
+        board.power_cycle()
+        enter_pin(board, DEMO_PIN)
+        board.step(0.5)
+        assert panel(board) == pin_frame(board, "demo PIN 123456")  # the old PIN is refused
+        enter_pin(board, "9753100")
+        board.step(0.5)
+        assert board.modules["smartkey_fw.vault"]  # unlocked: codes, not the PIN entry
+        assert panel(board) != pin_frame(board, "demo PIN 123456")
+
+
+def test_it_locks_itself_after_the_idle_timeout(tmp_path):
+    with demo_board(tmp_path, utc=T0) as board:
+        with open(board.drive / "settings.toml", "a") as f:
+            f.write("SMARTKEY_AUTOLOCK = 60\n")
+        board.power_cycle()
+        unlock(board)
+        board.step(50.0)
+        board.press("C")  # activity restarts the wait
+        board.step(50.0)
+        assert panel(board) != pin_frame(board, "demo PIN 123456")
+        board.step(15.0)
+        assert panel(board) == pin_frame(board, "demo PIN 123456")
+
+
+def test_maintenance_mode_says_it_cannot_save(tmp_path):
+    with VirtualBoard(tmp_path / "drive", utc=T0) as board:
+        board.power_cycle(hold=("A",))
+        board.step(0.5)
+        lines = ("Maintenance mode:", "restart without", "holding A to set up.")
+        assert panel(board) == message_frame(board, "NO VAULT", lines)
