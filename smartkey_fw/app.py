@@ -11,9 +11,11 @@ import time
 from micropython import const
 
 from smartkey_fw import buttons, clock, pin, settings, vault
+from smartkey_fw.protocol import Protocol
 from smartkey_fw.ui import lock
 from smartkey_fw.ui.canvas import Canvas
 from smartkey_fw.ui.codes import Codes
+from smartkey_fw.ui.confirm import Confirm, Progress
 from smartkey_fw.ui.display import PartialDisplay
 from smartkey_fw.ui.message import Message
 
@@ -26,6 +28,7 @@ _TICK = 0.02  # seconds between loop passes: keypad scan rate, and the CPU sleep
 # The DS3231's seconds roll over on its own schedule: reading it ten times a second shows a new
 # code within 0.1 s of the period boundary, for 10 bytes/s of I2C writes.
 _CLOCK_READS_PER_SECOND = const(10)
+_CONFIRM_SECONDS = const(30)  # how long a host's question waits for an answer on the token
 
 
 class App:
@@ -44,6 +47,7 @@ class App:
             self.panel = PartialDisplay(display)
             self.canvas = Canvas(display.buf, display.width, display.height)
         self.codes = Codes()
+        self.protocol = Protocol(hardware.serial, self)
         self.screen: Any = None
         self._shown: Any = None
         self._clock_read = -1
@@ -78,6 +82,7 @@ class App:
             event = self.buttons.next(now)
         if self._idle_lock_due(now):
             self.lock()
+        self.protocol.poll(now)
         clock_read = int(now * _CLOCK_READS_PER_SECOND)
         if pressed or clock_read != self._clock_read:
             self._clock_read = clock_read
@@ -105,6 +110,46 @@ class App:
         self._shown = view
         screen.draw(self.canvas, view)
         self.panel.flush()
+
+    # -- what the protocol asks of the app -------------------------------------------------
+    @staticmethod
+    def monotonic() -> float:
+        return time.monotonic()
+
+    @staticmethod
+    def pause(seconds: float) -> None:
+        time.sleep(seconds)
+
+    def confirm(self, question: tuple) -> "Optional[bool]":
+        """Ask on the screen; True for B, False for A, None when nobody answers in time."""
+        previous = self.screen
+        self.show_now(Confirm(question))
+        deadline = time.monotonic() + _CONFIRM_SECONDS
+        answer = None
+        while answer is None and time.monotonic() < deadline:
+            time.sleep(_TICK)
+            event = self.buttons.next(time.monotonic())
+            if event == buttons.B:
+                answer = True
+            elif event == buttons.A:
+                answer = False
+        self._last_press = time.monotonic()
+        self.show(previous)
+        return answer
+
+    def progress(self, label: str, done: int, total: int) -> None:
+        self.show_now(Progress(label, done, total))
+
+    def progress_done(self, ok: bool) -> None:
+        self.codes.forget()
+        self.show(self.codes if self.vault.state == vault.UNLOCKED else self.screen)
+
+    def erase(self) -> None:
+        """Wipe on the user's confirmed request: the token returns to first boot."""
+        self.codes.forget()
+        self.vault.wipe()
+        self.guard.reset()
+        lock.setup(self)
 
     # -- what screens ask of the app -------------------------------------------------------
     def open_menu(self) -> None:

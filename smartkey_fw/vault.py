@@ -288,28 +288,37 @@ class Vault:
     # -- writing ---------------------------------------------------------------------------
     def create(self, pin: str) -> None:
         """A new, empty vault under ``pin`` (first boot)."""
-        self._commit([], {}, [], pin)
+        self._commit([], {}, [], 0, pin)
 
     def commit(
         self,
         order: "Optional[List[int]]" = None,
         updates: "Optional[Dict[int, Callable]]" = None,
-        additions: "Optional[List[Any]]" = None,
+        additions: "Any" = None,
         pin: "Optional[str]" = None,
+        added: "Optional[int]" = None,
     ) -> None:
         """Write a new generation in one atomic step: accounts in ``order`` (indices of the
         current ones; left out = removed), each changed by ``updates[index](account)``, then
-        ``additions`` at the end; ``pin`` re-encrypts everything under a new PIN."""
+        ``additions`` at the end; ``pin`` re-encrypts everything under a new PIN.
+
+        ``additions`` may be a generator (accounts streaming in over USB) if ``added`` says how
+        many it yields: nothing is replaced unless exactly that many arrive."""
         if self._keys is None:
             raise VaultError("vault is locked")
+        additions = additions or []
         self._commit(
-            list(range(self.count)) if order is None else order, updates or {}, additions or [], pin
+            list(range(self.count)) if order is None else order,
+            updates or {},
+            additions,
+            len(additions) if added is None else added,
+            pin,
         )
 
-    def _commit(self, order: List[int], updates: Dict, additions: List, pin: Optional[str]) -> None:
+    def _commit(self, order: List[int], updates: Dict, additions: Any, added: int, pin: Any):
         if not self.writable:
             raise ReadOnlyError("maintenance mode: the flash is read-only")
-        total = len(order) + len(additions)
+        total = len(order) + added
         if total > MAX_ACCOUNTS:
             raise VaultError("a token holds at most %d accounts" % MAX_ACCOUNTS)
         if len(set(order)) != len(order) or any(not 0 <= i < self.count for i in order):
@@ -335,7 +344,13 @@ class Vault:
         header[31] = total & 0xFF
         header[32:48] = os.urandom(16)  # a fresh IV: CTR never reuses a keystream
         header[48:56] = check
-        self._write_new(header, keys, order, updates, additions)
+        try:
+            written = self._write_new(header, keys, order, updates, additions)
+            if written != total:
+                raise VaultError("%d accounts announced, %d arrived" % (total, written))
+        except BaseException:
+            self._discard_new()
+            raise
         # Replace only once the new file reads back intact.
         if self._check_file(self._path(_NEW)) != generation:
             raise VaultError("the new vault did not read back intact")
@@ -345,7 +360,9 @@ class Vault:
         self.state = UNLOCKED
         self.recovered = False
 
-    def _write_new(self, header: bytearray, keys: Any, order: List, updates: Dict, additions: List):
+    def _write_new(
+        self, header: bytearray, keys: Any, order: List, updates: Dict, additions: Any
+    ) -> int:
         new, ipad, opad = otp.hmac_pads(keys[1], "sha1")
         mac = new(ipad)
         checksum = otp._constructor("sha1")()
@@ -379,6 +396,14 @@ class Vault:
             f.write(checksum.digest())
             f.flush()
         os.sync()
+        return position
+
+    def _discard_new(self) -> None:
+        """Remove an unfinished vault.new (best effort: a torn file is ignored anyway)."""
+        try:
+            os.remove(self._path(_NEW))
+        except OSError:
+            pass
 
     def _seal(self, account: Any, index: int, header: Any, enc_key: bytes, out: bytearray) -> None:
         record.encode(account, out)

@@ -3,7 +3,7 @@
 import base64
 
 import pyotp
-from helpers import T0, demo_board, drawn, message_frame, panel, step_to, unlock
+from board_helpers import T0, demo_board, drawn, message_frame, panel, step_to, unlock
 from smartkey.sim import VirtualBoard
 
 RFC_SEED = b"12345678901234567890"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import click
 
@@ -12,20 +14,47 @@ from smartkey import __version__
 class CliError(click.ClickException):
     """One clear line for the user, and a non-zero exit code."""
 
-    def show(self, file=None) -> None:
+    def show(self, file: Any = None) -> None:
         click.echo("Error: " + self.format_message(), err=True)
+
+
+class Context:
+    """What commands share: how to reach the token (tests hand in a virtual board's)."""
+
+    def __init__(self, port: str | None, connect: Callable[[str | None], Any] | None) -> None:
+        self.port = port
+        self._connect = connect
+        self._token: Any = None
+
+    def token(self) -> Any:
+        from smartkey.device import Token
+        from smartkey.transport import TransportError, open_port
+
+        if self._token is None:
+            try:
+                connection = (self._connect or open_port)(self.port)
+            except TransportError as error:
+                raise CliError(str(error)) from None
+            self._token = Token(connection)
+        return self._token
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="smartkey")
-def main() -> None:
+@click.option("--port", "-p", help="The token's data serial port (default: find it).")
+@click.pass_context
+def main(ctx: click.Context, port: str | None) -> None:
     """smartkey: provision and look after an open hardware TOTP token."""
+    connect = ctx.obj.get("connect") if isinstance(ctx.obj, dict) else None
+    ctx.obj = Context(port, connect)
 
 
 def _register() -> None:
-    from smartkey._cli import sim
+    from smartkey._cli import accounts, sim
 
     main.add_command(sim.sim)
+    for command in accounts.COMMANDS:
+        main.add_command(command)
 
 
 _register()

@@ -128,6 +128,7 @@ class VirtualBoard:
         self.modules: dict[str, types.ModuleType] = {}  # code.py's modules, for inspection
         self._usb_hid: Any = None
         self._fakes: dict[str, types.ModuleType] = {}
+        self._timers: list[tuple[float, Any]] = []  # (simulated time, action)
         self._powered = False
 
     # -- the contract in design.md -------------------------------------------------------------
@@ -146,11 +147,26 @@ class VirtualBoard:
         """Let ``seconds`` of simulated time pass with the firmware running."""
         end = self.scheduler.now + seconds
         while True:
-            self.scheduler.advance(end - self.scheduler.now)
+            due = [t for t, _ in self._timers if t <= end]
+            target = min(due) if due else end
+            self.scheduler.advance(target - self.scheduler.now)
             kind, self.state.reset_requested = self.state.reset_requested, None
-            if kind is None:
+            if kind is not None:
+                self._start(run_boot=kind == "reset")
+                continue
+            for timer in [t for t in self._timers if t[0] <= self.scheduler.now]:
+                self._timers.remove(timer)
+                timer[1]()
+            if self.scheduler.now >= end and not due:
                 return
-            self._start(run_boot=kind == "reset")
+
+    def press_later(self, button: str, after: float, seconds: float = PRESS_SECONDS) -> None:
+        """Press ``button`` ``after`` simulated seconds from now, whatever runs meanwhile (a
+        host waiting for the token's confirmation, say)."""
+        self._check_button(button)
+        start = self.scheduler.now + after
+        self._timers.append((start, lambda: self.state.set_button(button, True)))
+        self._timers.append((start + seconds, lambda: self.state.set_button(button, False)))
 
     def press(self, button: str) -> None:
         """A short press of button "A", "B" or "C"."""

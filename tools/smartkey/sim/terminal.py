@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from smartkey.sim.board import VirtualBoard, install_firmware
+from smartkey.transport import sim_port_file
 
 FRAME_SECONDS = 0.05
 LONG_PRESS_SECONDS = 1.2
@@ -43,12 +44,6 @@ LEGEND = (
 def data_home() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "smartkey"
-
-
-def port_file() -> Path:
-    """Where a running simulator publishes the path of its data channel."""
-    base = os.environ.get("XDG_RUNTIME_DIR") or str(Path.home() / ".cache")
-    return Path(base) / "smartkey" / "sim-port"
 
 
 def prepare_drive(drive: Path) -> None:
@@ -139,7 +134,7 @@ def live(drive: Path, *, profile: str, utc: float | None) -> None:
     out = sys.stdout
     with VirtualBoard(drive, utc=utc, profile=profile) as board, _keyboard():
         channel = _Pty(board)
-        published = port_file()
+        published = sim_port_file()
         published.parent.mkdir(parents=True, exist_ok=True)
         published.write_text(channel.path + "\n")
         out.write("\x1b[2J")

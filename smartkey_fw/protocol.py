@@ -1,0 +1,343 @@
+"""The device side of the provisioning protocol, on the ``usb_cdc`` data channel.
+
+A frame is one line of JSON (at most 1,024 bytes, ending in a newline): a request
+``{"v": 1, "id": 7, "op": "info", ...}`` gets exactly one reply ``{"v": 1, "id": 7, "ok": true,
+...}`` or ``{"v": 1, "id": 7, "ok": false, "error": "locked", "message": "..."}``. A line that
+is too long, not JSON, or left half-sent for 2 s is dropped with an error reply. No reply ever
+carries a secret or a code; secrets only travel host to device, inside an ``add`` batch.
+
+Changes need the vault unlocked and a yes on the device's buttons. ``add`` announces its
+count, waits for that yes, then streams one ``item`` frame per account straight into the new
+vault generation, which is committed only if every item arrived intact: a batch cut short
+changes nothing.
+"""
+
+import binascii
+import json
+
+from micropython import const
+
+from smartkey_fw import VERSION, vault
+from smartkey_fw.account import Account
+
+try:
+    from typing import Any, Optional
+except ImportError:
+    pass
+
+PROTOCOL = const(1)
+MAX_FRAME = const(1024)
+_FRAME_TIMEOUT = 2.0  # seconds a half-sent line may wait for the rest
+_ITEM_TIMEOUT = 5.0  # seconds between the frames of a batch
+_PAGE = const(8)  # accounts per `list` reply
+_KCV_MESSAGE = b"smartkey kcv v1\x00"  # 16 bytes: can never be an HOTP/TOTP counter (8 bytes)
+
+
+class ProtocolError(Exception):
+    """Ends the handling of one request with an error reply: ``code`` and a message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def check_value(secret: bytes) -> str:
+    """A short fingerprint of a secret: HMAC-SHA1(secret, a fixed 16-byte message), 4 bytes.
+
+    It shows that a secret arrived intact without revealing it or any code: the message is
+    16 bytes long, so it is never the 8-byte counter an HOTP or TOTP code is computed from.
+    """
+    from smartkey_fw import otp
+
+    return binascii.hexlify(otp.hmac(secret, _KCV_MESSAGE, "sha1")[:4]).decode()
+
+
+class Protocol:
+    def __init__(self, serial: Any, app: Any) -> None:
+        self.serial = serial
+        self.app = app
+        self._line = bytearray(MAX_FRAME)  # the frame being assembled
+        self._length = 0
+        self._overflow = False
+        self._chunk = b""  # bytes read from the channel, not yet framed
+        self._pos = 0
+        self._started = 0.0  # when the pending partial frame began
+
+    # -- framing -------------------------------------------------------------------------
+    def poll(self, now: float) -> None:
+        """Handle every complete frame that has arrived. Never blocks."""
+        if self.serial is None:
+            return
+        while True:
+            if not self._length:
+                self._started = now
+            try:
+                line = self._next_line()
+            except ProtocolError as error:
+                self._reply_error(None, error.code, str(error))
+                continue
+            if line is None:
+                break
+            self._frame(line)
+        if self._length and now - self._started > _FRAME_TIMEOUT:
+            self._length = 0
+            self._overflow = False
+            self._reply_error(None, "timeout", "frame not finished within 2 s")
+
+    def _next_line(self) -> "Optional[bytes]":
+        """The next complete frame, or None if none has arrived yet."""
+        while True:
+            if self._pos >= len(self._chunk):
+                waiting = self.serial.in_waiting
+                if not waiting:
+                    return None
+                self._chunk = self.serial.read(waiting)
+                self._pos = 0
+            chunk = self._chunk
+            start = self._pos
+            end = chunk.find(b"\n", start)
+            stop = len(chunk) if end < 0 else end
+            if self._length + stop - start > MAX_FRAME:
+                self._overflow = True
+            else:
+                self._line[self._length : self._length + stop - start] = chunk[start:stop]
+                self._length += stop - start
+            if end < 0:
+                self._pos = len(chunk)
+                continue
+            self._pos = end + 1
+            line = bytes(self._line[: self._length])
+            overflow = self._overflow
+            self._length = 0
+            self._overflow = False
+            if overflow:
+                raise ProtocolError("too-long", "frames are at most %d bytes" % MAX_FRAME)
+            if line:
+                return line
+
+    def _read_frame(self, timeout: float) -> Any:
+        """Wait (inside a batch) for the next frame; ProtocolError if none comes in time."""
+        app = self.app
+        deadline = app.monotonic() + timeout
+        while True:
+            line = self._next_line()
+            if line is not None:
+                return _decode(line)
+            if not self.serial.connected or app.monotonic() > deadline:
+                self._length = 0  # a half frame of a broken batch is never finished
+                if not self.serial.connected:
+                    raise ProtocolError("disconnected", "the host went away")
+                raise ProtocolError("timeout", "the batch stopped arriving")
+            app.pause(0.001)
+
+    def _frame(self, line: bytes) -> None:
+        request_id = None
+        try:
+            request = _decode(line)
+            request_id = request.get("id")
+            if request.get("v") != PROTOCOL:
+                raise ProtocolError("version", "this token speaks protocol %d" % PROTOCOL)
+            op = request.get("op")
+            handler = getattr(self, "op_" + str(op), None) if isinstance(op, str) else None
+            if handler is None:
+                raise ProtocolError("unknown-op", "no such operation: %s" % op)
+            handler(request_id, request)
+        except ProtocolError as error:
+            self._reply_error(request_id, error.code, str(error))
+        except vault.ReadOnlyError as error:
+            self._reply_error(request_id, "read-only", str(error))
+        except (ValueError, KeyError, TypeError, IndexError) as error:
+            self._reply_error(request_id, "bad-request", "%s: %s" % (type(error).__name__, error))
+
+    def reply(self, request_id: Any, **fields: Any) -> None:
+        fields["v"] = PROTOCOL
+        fields["id"] = request_id
+        fields["ok"] = True
+        self._send(fields)
+
+    def _reply_error(self, request_id: Any, code: str, message: str) -> None:
+        self._send(
+            {"v": PROTOCOL, "id": request_id, "ok": False, "error": code, "message": message}
+        )
+
+    def _send(self, fields: dict) -> None:
+        if self.serial is not None and self.serial.connected:
+            self.serial.write(json.dumps(fields).encode() + b"\n")
+
+    # -- operations ----------------------------------------------------------------------
+    def _unlocked(self) -> Any:
+        store = self.app.vault
+        if store.state != vault.UNLOCKED:
+            raise ProtocolError("locked", "unlock the token with its PIN first")
+        return store
+
+    def _index(self, request: dict) -> int:
+        index = request["index"]
+        if not isinstance(index, int) or not 0 <= index < self._unlocked().count:
+            raise ProtocolError("no-account", "no account at index %s" % index)
+        return index
+
+    def op_info(self, request_id: Any, request: dict) -> None:
+        app = self.app
+        store = app.vault
+        unlocked = store.state == vault.UNLOCKED
+        self.reply(
+            request_id,
+            firmware=VERSION,
+            protocol=PROTOCOL,
+            profile=app.hw.profile["name"],
+            display=[app.hw.profile["width"], app.hw.profile["height"]],
+            uid=binascii.hexlify(app.hw.uid).decode(),
+            locked=not unlocked,
+            state=("empty", "locked", "unlocked", "damaged")[store.state],
+            accounts=store.count if unlocked else None,
+            capacity=vault.MAX_ACCOUNTS,
+            writable=store.writable,
+            clock=app.clock.now(),
+            clock_status=("ok", "not-set", "missing")[app.clock.status],
+        )
+
+    def op_list(self, request_id: Any, request: dict) -> None:
+        store = self._unlocked()
+        start = request.get("start", 0)
+        if not isinstance(start, int) or start < 0:
+            raise ProtocolError("bad-request", "start must be a whole number")
+        items = []
+        for index in range(start, min(start + _PAGE, store.count)):
+            account = store.account(index, with_secret=False)
+            items.append(
+                {
+                    "index": index,
+                    "issuer": account.issuer,
+                    "name": account.name,
+                    "type": account.kind,
+                    "algorithm": account.algorithm,
+                    "digits": account.digits,
+                    "period": account.period,
+                }
+            )
+        self.reply(request_id, total=store.count, start=start, accounts=items)
+
+    def op_check(self, request_id: Any, request: dict) -> None:
+        account = self._unlocked().account(self._index(request))
+        self.reply(request_id, index=request["index"], kcv=check_value(account.secret))
+
+    def op_time(self, request_id: Any, request: dict) -> None:
+        self.reply(request_id, clock=self.app.clock.now(), clock_status=self.app.clock.status)
+
+    def op_add(self, request_id: Any, request: dict) -> None:
+        store = self._unlocked()
+        count = request["count"]
+        if not isinstance(count, int) or count < 1:
+            raise ProtocolError("bad-request", "count must be at least 1")
+        if store.count + count > vault.MAX_ACCOUNTS:
+            raise ProtocolError(
+                "full", "the token has room for %d more" % (vault.MAX_ACCOUNTS - store.count)
+            )
+        noun = "account" if count == 1 else "accounts"
+        self._confirm(request_id, ("Add %d %s?" % (count, noun),))
+        self.reply(request_id, ready=True)
+        self.app.progress("Receiving", 0, count)
+        try:
+            store.commit(additions=self._items(count), added=count)
+        except ProtocolError:
+            self.app.progress_done(False)
+            raise
+        self.app.progress_done(True)
+        self.reply(request_id, added=count, accounts=store.count)
+
+    def _items(self, count: int) -> Any:
+        for number in range(count):
+            frame = self._read_frame(_ITEM_TIMEOUT)
+            if frame.get("op") != "item":
+                raise ProtocolError("bad-batch", "expected item %d of %d" % (number + 1, count))
+            try:
+                account = _account(frame["account"])
+            except (KeyError, TypeError, ValueError) as error:
+                raise ProtocolError("bad-item", "item %d: %s" % (number + 1, error)) from None
+            self.app.progress("Receiving", number + 1, count)
+            yield account
+
+    def op_item(self, request_id: Any, request: dict) -> None:
+        raise ProtocolError("no-batch", "an item outside a confirmed add batch")
+
+    def op_rename(self, request_id: Any, request: dict) -> None:
+        store = self._unlocked()
+        index = self._index(request)
+        issuer = request["issuer"]
+        name = request["name"]
+        if not isinstance(issuer, str) or not isinstance(name, str):
+            raise ProtocolError("bad-request", "issuer and name must be text")
+        old = store.account(index, with_secret=False)
+        self._confirm(request_id, ("Rename", old.label[:21], "to", (issuer + ": " + name)[:21]))
+
+        def rename(account: Any) -> None:
+            account.issuer = issuer
+            account.name = name
+
+        store.commit(updates={index: rename})
+        self.reply(request_id, index=index)
+
+    def op_remove(self, request_id: Any, request: dict) -> None:
+        store = self._unlocked()
+        index = self._index(request)
+        label = store.account(index, with_secret=False).label
+        self._confirm(request_id, ("Remove", label[:21] + "?"))
+        store.commit(order=[i for i in range(store.count) if i != index])
+        self.reply(request_id, accounts=store.count)
+
+    def op_reorder(self, request_id: Any, request: dict) -> None:
+        store = self._unlocked()
+        order = request["order"]
+        if sorted(order) != list(range(store.count)):
+            raise ProtocolError("bad-request", "order must list every account once")
+        self._confirm(request_id, ("Reorder %d accounts?" % store.count,))
+        store.commit(order=order)
+        self.reply(request_id, accounts=store.count)
+
+    def op_wipe(self, request_id: Any, request: dict) -> None:
+        self._confirm(request_id, ("ERASE ALL accounts?", "This cannot be undone."))
+        self.app.erase()
+        self.reply(request_id, accounts=0)
+
+    def _confirm(self, request_id: Any, question: tuple) -> None:
+        """Ask on the device; ProtocolError unless the user says yes in time."""
+        answer = self.app.confirm(question)
+        if answer is None:
+            raise ProtocolError("timeout", "nobody confirmed on the token")
+        if not answer:
+            raise ProtocolError("refused", "refused on the token")
+
+
+def _decode(line: bytes) -> dict:
+    try:
+        request = json.loads(str(line, "utf-8"))
+    except (ValueError, UnicodeError):
+        raise ProtocolError("bad-frame", "not a JSON object") from None
+    if not isinstance(request, dict):
+        raise ProtocolError("bad-frame", "not a JSON object")
+    return request
+
+
+def _account(fields: dict) -> Account:
+    kind = fields.get("type", "totp")
+    if kind not in ("totp", "hotp", "steam"):
+        raise ValueError("type must be totp, hotp or steam")
+    algorithm = str(fields.get("algorithm", "SHA1")).lower()
+    digits = fields.get("digits", 5 if kind == "steam" else 6)
+    period = fields.get("period", 30)
+    counter = fields.get("counter", 0)
+    for name, value in (("digits", digits), ("period", period), ("counter", counter)):
+        if not isinstance(value, int):
+            raise ValueError("%s must be a whole number" % name)
+    if kind != "steam" and not 6 <= digits <= 8:
+        raise ValueError("digits must be 6, 7 or 8")
+    try:
+        secret = binascii.unhexlify(fields["secret"])
+    except (ValueError, TypeError):
+        raise ValueError("secret must be hex") from None
+    issuer = fields.get("issuer", "")
+    name = fields.get("name", "")
+    if not isinstance(issuer, str) or not isinstance(name, str):
+        raise ValueError("issuer and name must be text")
+    return Account(issuer, name, secret, kind, algorithm, digits, period, counter)

@@ -1,0 +1,41 @@
+"""Questions the host asks the user: B says yes, A says no."""
+
+from smartkey_fw.ui.message import draw_message
+
+try:
+    from typing import Any
+except ImportError:
+    pass
+
+
+class Confirm:
+    def __init__(self, question: tuple) -> None:
+        self.question = question
+
+    def view(self, app: Any, utc: Any) -> tuple:
+        return ("confirm", self.question)
+
+    def press(self, app: Any, event: int) -> None:
+        pass  # answered by App.confirm's own loop
+
+    def draw(self, canvas: Any, view: tuple) -> None:
+        lines = self.question + ("B: yes   A: no",)
+        draw_message(canvas, "CONFIRM", lines[-3:] if canvas.height < 64 else lines)
+
+
+class Progress:
+    def __init__(self, label: str, done: int, total: int) -> None:
+        self.label = label
+        self.done = done
+        self.total = total
+
+    def view(self, app: Any, utc: Any) -> tuple:
+        return ("progress", self.label, self.done, self.total)
+
+    def press(self, app: Any, event: int) -> None:
+        pass
+
+    def draw(self, canvas: Any, view: tuple) -> None:
+        draw_message(canvas, self.label.upper(), ("%d of %d" % (self.done, self.total),))
+        width = canvas.width * self.done // max(1, self.total)
+        canvas.fill_rect(0, canvas.height - 4, width, 4)

@@ -1,0 +1,172 @@
+"""Provisioning a virtual board through the protocol: confirmations, atomic batches, errors."""
+
+import base64
+import json
+
+import pyotp
+import pytest
+from board_helpers import T0, demo_board, drawn, panel, unlock
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from smartkey.account import Account
+from smartkey.device import DeviceError, Token, check_value
+
+GITHUB = Account(secret=b"github secret 12345!", issuer="GitHub", name="octocat")
+MAIL = Account(secret=b"mail-secret-0987", issuer="Mail", name="me@example.com", digits=8)
+
+
+@pytest.fixture
+def board(tmp_path):
+    with demo_board(tmp_path, utc=T0) as board:
+        unlock(board)
+        yield board
+
+
+def labels(token):
+    return [entry.label for entry in token.accounts()]
+
+
+def test_info_says_what_the_token_is_and_never_a_secret(board):
+    info = Token(board.connect()).info()
+    assert info["protocol"] == 1 and info["profile"] == "pico" and not info["locked"]
+    assert info["accounts"] == 3 and info["capacity"] == 250
+    assert info["uid"] == board.state.uid.hex()
+    assert abs(info["clock"] - board.utc()) <= 1
+
+
+def test_add_after_confirmation_then_the_code_on_the_oled_is_pyotps(board):
+    token = Token(board.connect())
+    board.press_later("B", after=1.0)
+    assert token.add([GITHUB, MAIL]) == 5
+    assert labels(token)[-2:] == ["GitHub: octocat", "Mail: me@example.com"]
+    board.press("A")  # from the first account back to the last one: Mail
+    now = int(board.utc())
+    code = pyotp.TOTP(base64.b32encode(MAIL.secret).decode(), digits=8).at(now)
+    assert panel(board) == drawn(board, "draw_code", MAIL.label, code, 30 - now % 30, 30)
+
+
+def test_the_listing_has_no_secrets_and_check_values_match(board):
+    connection = board.connect()
+    token = Token(connection)
+    board.press_later("B", after=0.5)
+    token.add([GITHUB])
+    connection.reset_input_buffer()
+    token.accounts()
+    assert token.check(3) == check_value(GITHUB.secret)
+    raw = json.dumps([vars(entry) for entry in token.accounts()])
+    assert "secret" not in raw and GITHUB.secret.hex() not in raw
+
+
+def test_a_refusal_on_the_token_changes_nothing(board):
+    token = Token(board.connect())
+    board.press_later("A", after=1.0)
+    with pytest.raises(DeviceError, match="refused"):
+        token.add([GITHUB])
+    assert len(labels(token)) == 3
+
+
+def test_nobody_confirming_changes_nothing(board):
+    token = Token(board.connect())
+    with pytest.raises(DeviceError) as error:
+        token.add([GITHUB])
+    assert error.value.code in ("timeout", "no-answer")
+    board.step(5.0)
+    assert len(labels(token)) == 3
+
+
+def test_a_locked_token_refuses_changes(board):
+    board.hold("B", 1.0)
+    board.press("B")  # menu: lock now
+    token = Token(board.connect())
+    assert token.info()["locked"]
+    with pytest.raises(DeviceError, match="unlock"):
+        token.add([GITHUB])
+    with pytest.raises(DeviceError, match="unlock"):
+        token.accounts()
+
+
+def test_a_batch_cut_by_a_disconnect_changes_nothing(board):
+    connection = board.connect()
+    token = Token(connection)
+    before = {p.name: p.read_bytes() for p in board.drive.glob("vault.*")}
+    board.press_later("B", after=0.5)
+    token._send({"v": 1, "id": 99, "op": "add", "count": 3})
+    token._receive(99, 5.0)
+    token._send({"v": 1, "op": "item", "account": {"secret": "00ff", "name": "one"}})
+    connection.close()  # unplugged after one of three items
+    board.step(8.0)
+    after = {p.name: p.read_bytes() for p in board.drive.glob("vault.*") if p.name != "vault.new"}
+    assert after == before
+    assert labels(Token(board.connect())) == [
+        "Demo: alice@example.com",
+        "Demo SHA-256: bob@example.com",
+        "Steam: demo",
+    ]
+
+
+def test_a_bad_item_aborts_the_whole_batch(board):
+    token = Token(board.connect())
+    board.press_later("B", after=0.5)
+    token._send({"v": 1, "id": 7, "op": "add", "count": 2})
+    token._receive(7, 5.0)
+    token._send({"v": 1, "op": "item", "account": {"secret": "00ff", "name": "fine"}})
+    token._send({"v": 1, "op": "item", "account": {"secret": "zz", "name": "broken"}})
+    with pytest.raises(DeviceError, match="item 2: secret"):
+        token._receive(7, 5.0)
+    assert len(labels(token)) == 3
+
+
+def test_rename_remove_reorder_each_after_a_yes(board):
+    token = Token(board.connect())
+    board.press_later("B", after=0.5)
+    token.rename(0, "Example", "alice")
+    board.press_later("B", after=0.5)
+    token.reorder([2, 0, 1])
+    board.press_later("B", after=0.5)
+    token.remove(2)
+    assert labels(token) == ["Steam: demo", "Example: alice"]
+
+
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        (b"not json\n", "bad-frame"),
+        (b"[1, 2]\n", "bad-frame"),
+        (b'{"v": 2, "id": 1, "op": "info"}\n', "version"),
+        (b'{"v": 1, "id": 1, "op": "explode"}\n', "unknown-op"),
+        (b'{"v": 1, "id": 1, "op": "check", "index": 99}\n', "no-account"),
+        (b'{"v": 1, "id": 1, "op": "list", "start": -1}\n', "bad-request"),
+        (b'{"v": 1, "id": 1, "op": "add"}\n', "bad-request"),
+        (b'{"v": 1, "id": 1, "op": "item", "account": {}}\n', "no-batch"),
+        (b"x" * 3000 + b"\n", "too-long"),
+        (b'{"v": 1, "id": 1, "op": "info"', "timeout"),  # half a frame, never finished
+    ],
+)
+def test_bad_frames_get_a_clear_error_and_the_token_carries_on(board, frame, code):
+    connection = board.connect()
+    connection.write(frame)
+    board.step(3.0)
+    reply = json.loads(connection.read_until(b"\n"))
+    assert reply["ok"] is False and reply["error"] == code
+    assert Token(connection).info()["accounts"] == 3
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(noise=st.lists(st.binary(max_size=300), max_size=6))
+def test_random_bytes_never_crash_the_token_or_change_the_vault(board, noise):
+    connection = board.connect()
+    before = {p.name: p.read_bytes() for p in board.drive.glob("vault.*")}
+    for chunk in noise:
+        connection.write(chunk.replace(b"\n", b"") + b"\n")
+    board.step(0.5)
+    connection.reset_input_buffer()
+    assert Token(connection).info()["accounts"] == 3
+    assert {p.name: p.read_bytes() for p in board.drive.glob("vault.*")} == before
+
+
+def test_wipe_after_a_yes_returns_to_first_boot(board):
+    token = Token(board.connect())
+    board.press_later("B", after=0.5)
+    token.wipe()
+    assert not any(board.drive.glob("vault.*"))
+    assert token.info()["state"] == "empty"

@@ -1,0 +1,167 @@
+"""Talking to a token: the host side of the provisioning protocol.
+
+``Token`` wraps any connection with ``write``, ``read_until`` and a ``timeout`` (a
+``serial.Serial`` to a real token or to ``smartkey sim``, or a virtual board's ``connect()``).
+Every request is one JSON line and gets one JSON line back; see ``smartkey_fw/protocol.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from smartkey.account import Account
+
+PROTOCOL = 1
+MAX_FRAME = 1024
+CONFIRM_TIMEOUT = 35.0  # the token waits 30 s for its user; a little longer here
+REPLY_TIMEOUT = 5.0
+KCV_MESSAGE = b"smartkey kcv v1\x00"
+# What a token's vault record holds (smartkey_fw/record.py).
+MAX_ISSUER = 40
+MAX_NAME = 64
+MAX_SECRET = 64
+
+
+class DeviceError(Exception):
+    """The token answered with an error (``code``) or did not answer at all."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An account as the token lists it: everything but the secret."""
+
+    index: int
+    issuer: str
+    name: str
+    type: str
+    algorithm: str
+    digits: int
+    period: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.issuer}: {self.name}" if self.issuer else self.name
+
+
+def check_value(secret: bytes) -> str:
+    """The key check value the token computes for a secret (a fingerprint, not a code)."""
+    return hmac.new(secret, KCV_MESSAGE, hashlib.sha1).digest()[:4].hex()
+
+
+def check_fits(account: Account, number: int | None = None) -> None:
+    """Raise ValueError if ``account`` cannot be stored on a token, naming the field."""
+    where = f"account {number} ({account.label})" if number is not None else account.label
+    for field, value, limit in (
+        ("issuer", account.issuer.encode(), MAX_ISSUER),
+        ("name", account.name.encode(), MAX_NAME),
+        ("secret", account.secret, MAX_SECRET),
+    ):
+        if len(value) > limit:
+            raise ValueError(f"{where}: {field} is {len(value)} bytes, a token stores {limit}")
+
+
+class Token:
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self._next_id = 0
+
+    # -- requests ----------------------------------------------------------------------
+    def _send(self, fields: dict[str, Any]) -> None:
+        frame = json.dumps(fields, separators=(",", ":")).encode() + b"\n"
+        if len(frame) > MAX_FRAME:
+            raise DeviceError("too-long", "request too long for the token")
+        self.connection.write(frame)
+
+    def _receive(self, request_id: int, timeout: float) -> dict[str, Any]:
+        saved = self.connection.timeout
+        self.connection.timeout = timeout
+        try:
+            while True:
+                line = self.connection.read_until(b"\n", MAX_FRAME * 4)
+                if not line.endswith(b"\n"):
+                    raise DeviceError("no-answer", "the token did not answer in time")
+                try:
+                    reply = json.loads(line)
+                except ValueError:
+                    continue  # noise on the line (a console message, say): skip it
+                if reply.get("id") == request_id:
+                    break
+        finally:
+            self.connection.timeout = saved
+        if not reply.get("ok"):
+            raise DeviceError(reply.get("error", "error"), reply.get("message", "failed"))
+        return reply
+
+    def request(self, op: str, timeout: float = REPLY_TIMEOUT, **fields: Any) -> dict[str, Any]:
+        self._next_id += 1
+        request_id = self._next_id
+        self._send({"v": PROTOCOL, "id": request_id, "op": op, **fields})
+        return self._receive(request_id, timeout)
+
+    # -- operations --------------------------------------------------------------------
+    def info(self) -> dict[str, Any]:
+        return self.request("info")
+
+    def accounts(self) -> list[Entry]:
+        entries: list[Entry] = []
+        while True:
+            reply = self.request("list", start=len(entries))
+            page = reply["accounts"]
+            entries.extend(Entry(**item) for item in page)
+            if not page or len(entries) >= reply["total"]:
+                return entries
+
+    def check(self, index: int) -> str:
+        return self.request("check", index=index)["kcv"]
+
+    def add(
+        self, accounts: Iterable[Account], progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Add a batch: one confirmation on the token, one atomic commit, or no change."""
+        batch = list(accounts)
+        for number, account in enumerate(batch, 1):
+            check_fits(account, number)
+        self._next_id += 1
+        request_id = self._next_id
+        self._send({"v": PROTOCOL, "id": request_id, "op": "add", "count": len(batch)})
+        self._receive(request_id, CONFIRM_TIMEOUT)  # "ready": the user said yes
+        for number, account in enumerate(batch, 1):
+            self._send({"v": PROTOCOL, "op": "item", "account": _fields(account)})
+            if progress:
+                progress(number)
+        return self._receive(request_id, REPLY_TIMEOUT + len(batch) * 0.1)["accounts"]
+
+    def rename(self, index: int, issuer: str, name: str) -> None:
+        check_fits(Account(secret=b"x", issuer=issuer, name=name))
+        self.request("rename", CONFIRM_TIMEOUT, index=index, issuer=issuer, name=name)
+
+    def remove(self, index: int) -> None:
+        self.request("remove", CONFIRM_TIMEOUT, index=index)
+
+    def reorder(self, order: list[int]) -> None:
+        self.request("reorder", CONFIRM_TIMEOUT, order=order)
+
+    def wipe(self) -> None:
+        self.request("wipe", CONFIRM_TIMEOUT)
+
+
+def _fields(account: Account) -> dict[str, Any]:
+    return {
+        "type": account.type,
+        "issuer": account.issuer,
+        "name": account.name,
+        "algorithm": account.algorithm,
+        "digits": account.digits,
+        "period": account.period,
+        "counter": account.counter,
+        "secret": account.secret.hex(),
+    }
