@@ -35,7 +35,7 @@ class App:
     def __init__(self, hardware: Any) -> None:
         self.hw = hardware
         self.buttons = buttons.Buttons(hardware.keys)
-        self.clock = clock.Clock(hardware.rtc)
+        self.clock = clock.Clock(hardware.rtc, hardware.nvm)
         self.vault = vault.Vault(hardware.uid, "/", hardware.flash_writable)
         self.guard = pin.PinGuard(hardware.nvm, settings.number("PIN_TRIES", 10, 3, 50))
         self.autolock = settings.number("AUTOLOCK", 300, 0, 86400)

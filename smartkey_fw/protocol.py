@@ -14,6 +14,7 @@ changes nothing.
 
 import binascii
 import json
+import time
 
 from micropython import const
 
@@ -31,6 +32,11 @@ _FRAME_TIMEOUT = 2.0  # seconds a half-sent line may wait for the rest
 _ITEM_TIMEOUT = 5.0  # seconds between the frames of a batch
 _PAGE = const(8)  # accounts per `list` reply
 _KCV_MESSAGE = b"smartkey kcv v1\x00"  # 16 bytes: can never be an HOTP/TOTP counter (8 bytes)
+# Clock changes shown on the token for a yes first: far ahead would let a host harvest future
+# codes; backwards beyond drift correction is suspicious too.
+_JUMP_AHEAD = const(300)
+_JUMP_BACK = const(2)
+_APPROVAL_SECONDS = const(60)  # how long a confirmed clock change may take to arrive
 
 
 class ProtocolError(Exception):
@@ -62,6 +68,7 @@ class Protocol:
         self._chunk = b""  # bytes read from the channel, not yet framed
         self._pos = 0
         self._started = 0.0  # when the pending partial frame began
+        self._approved: Any = None  # (utc, monotonic) of a clock change the user said yes to
 
     # -- framing -------------------------------------------------------------------------
     def poll(self, now: float) -> None:
@@ -195,6 +202,7 @@ class Protocol:
             writable=store.writable,
             clock=app.clock.now(),
             clock_status=("ok", "not-set", "missing")[app.clock.status],
+            synced=app.clock.trim()[0] or None,
         )
 
     def op_list(self, request_id: Any, request: dict) -> None:
@@ -223,7 +231,66 @@ class Protocol:
         self.reply(request_id, index=request["index"], kcv=check_value(account.secret))
 
     def op_time(self, request_id: Any, request: dict) -> None:
-        self.reply(request_id, clock=self.app.clock.now(), clock_status=self.app.clock.status)
+        """The clock; with ``edge``, replies the moment the DS3231's second turns over, so
+        the host can measure the offset to well under a second."""
+        clock = self.app.clock
+        raw = clock.raw()
+        if request.get("edge") and raw is not None:
+            app = self.app
+            deadline = app.monotonic() + 1.2
+            first = raw
+            while raw == first and app.monotonic() < deadline:
+                app.pause(0.001)
+                raw = clock.raw()
+        synced, centi_ppm = clock.trim()
+        self.reply(
+            request_id,
+            raw=raw,
+            clock=clock.now(),
+            clock_status=("ok", "not-set", "missing")[clock.status],
+            synced=synced or None,
+            aging=clock.aging(),
+            correction=centi_ppm,
+        )
+
+    def op_set_time(self, request_id: Any, request: dict) -> None:
+        """Set the clock to ``utc`` at once. A large or backward jump needs a yes on the token
+        first: ``prepare`` asks for it, and a ``set_time`` close to the approved time follows."""
+        self._unlocked()
+        utc = request["utc"]
+        if not isinstance(utc, int) or utc < 0:
+            raise ProtocolError("bad-request", "utc must be whole seconds since 1970")
+        clock = self.app.clock
+        current = clock.now()
+        now = self.app.monotonic()
+        approved = self._approved
+        jump = None if current is None else utc - current
+        needs_yes = jump is None or jump > _JUMP_AHEAD or jump < -_JUMP_BACK
+        if needs_yes and approved is not None:
+            target, when = approved
+            needs_yes = now - when > _APPROVAL_SECONDS or abs(utc - (target + now - when)) > 5
+        if needs_yes:
+            old = "not set" if current is None else _stamp(current)
+            self._confirm(request_id, ("Set clock (UTC)?", "was " + old, "now " + _stamp(utc)))
+        if request.get("prepare"):
+            # The precise set that follows is measured against this approval, not the clock.
+            self._approved = (utc, now)
+            self.reply(request_id, approved=True)
+            return
+        clock.set(utc)
+        self._approved = None
+        self.reply(request_id, clock=utc)
+
+    def op_set_trim(self, request_id: Any, request: dict) -> None:
+        """The DS3231 aging offset and the software correction (0.01 ppm), from the host's
+        drift estimate. Small and reversible: no confirmation."""
+        self._unlocked()
+        aging = request["aging"]
+        correction = request["correction"]
+        if not isinstance(aging, int) or not isinstance(correction, int):
+            raise ProtocolError("bad-request", "aging and correction must be whole numbers")
+        self.app.clock.set_trim(aging, correction)
+        self.reply(request_id, aging=aging, correction=correction)
 
     def op_add(self, request_id: Any, request: dict) -> None:
         store = self._unlocked()
@@ -307,6 +374,12 @@ class Protocol:
             raise ProtocolError("timeout", "nobody confirmed on the token")
         if not answer:
             raise ProtocolError("refused", "refused on the token")
+
+
+def _stamp(utc: int) -> str:
+    """'23-11-14 22:13:20': a date and time in the 21 characters a line holds."""
+    t = time.localtime(utc)
+    return "%02d-%02d-%02d %02d:%02d:%02d" % ((t[0] % 100,) + tuple(t[1:6]))
 
 
 def _decode(line: bytes) -> dict:

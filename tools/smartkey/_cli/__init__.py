@@ -50,9 +50,10 @@ def main(ctx: click.Context, port: str | None) -> None:
 
 
 def _register() -> None:
-    from smartkey._cli import accounts, sim
+    from smartkey._cli import accounts, sim, time
 
     main.add_command(sim.sim)
+    main.add_command(time.time)
     for command in accounts.COMMANDS:
         main.add_command(command)
 

@@ -192,6 +192,13 @@ class VirtualBoard:
         """A host-side connection to the token's data serial channel (pyserial-like)."""
         return SimSerial(self.state.data_pipe, self.step)
 
+    def unplug(self, seconds: float) -> None:
+        """Unplugged for ``seconds`` (the DS3231 keeps time on its battery), then plugged in:
+        how a token spends weeks between syncs, without simulating every loop pass."""
+        self.power_off()
+        self.scheduler.advance(seconds)
+        self.power_on()
+
     def power_cycle(self, *, hold: tuple[str, ...] = ()) -> None:
         """Reset the board (same drive, same RTC); buttons in ``hold`` are held through boot."""
         self.power_off()

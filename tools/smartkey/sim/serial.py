@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-_POLL = 0.01  # simulated seconds per wait step while reading
+_POLL = 0.002  # simulated seconds per wait step while reading: the host's time resolution
 
 
 class SimSerial:
