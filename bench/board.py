@@ -6,6 +6,7 @@ import tracemalloc
 from pathlib import Path
 
 from rich.table import Table
+
 from smartkey.sim import VirtualBoard
 from smartkey.sim.buttons import enter_pin
 

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+
 from conftest import ROOT
 
 # Modules a CircuitPython 9.x/10.x RP2040 build has (core and port), plus the device libraries

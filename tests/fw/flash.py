@@ -13,6 +13,7 @@ import random
 import types
 
 import micropython
+
 from smartkey.sim import loader
 from smartkey.sim.fakes import aesio as aesio_fake
 

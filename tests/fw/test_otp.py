@@ -5,10 +5,10 @@ import csv
 
 import pyotp
 import pytest
-from conftest import ROOT, SHARED
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import ROOT, SHARED
 from smartkey_fw import otp
 
 RFC_SEEDS = {

@@ -5,8 +5,9 @@ import random
 import tracemalloc
 
 import pytest
-from conftest import ROOT
 from flash import Flash, PowerCut, load_vault
+
+from conftest import ROOT
 
 UID = bytes.fromhex("e66138935f2d5a2b")
 PIN = "246810"

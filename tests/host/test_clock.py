@@ -1,8 +1,8 @@
 """Keeping the token's clock right: sync on a second boundary, drift estimate, trim, guards."""
 
 import pytest
-from board_helpers import T0, demo_board, message_frame, panel, unlock
 
+from board_helpers import T0, demo_board, message_frame, panel, unlock
 from smartkey import clock
 from smartkey.device import DeviceError, Token
 

@@ -5,9 +5,10 @@ import json
 
 import pyotp
 import pytest
-from board_helpers import T0, demo_board, drawn, panel, unlock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from board_helpers import T0, demo_board, drawn, panel, unlock
 from smartkey.account import Account
 from smartkey.device import DeviceError, Token, check_value
 

@@ -4,6 +4,7 @@ import base64
 import tracemalloc
 
 import pyotp
+
 from board_helpers import DEMO_PIN, T0, demo_board, message_frame, panel, pin_frame, unlock
 from smartkey.sim import VirtualBoard
 from smartkey.sim.buttons import enter_pin

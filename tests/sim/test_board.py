@@ -3,6 +3,7 @@
 import base64
 
 import pyotp
+
 from board_helpers import T0, demo_board, drawn, message_frame, panel, step_to, unlock
 from smartkey.sim import VirtualBoard
 

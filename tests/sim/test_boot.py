@@ -1,6 +1,7 @@
 """boot.py runs before code.py on the virtual board, and the USB settings it makes hold."""
 
 import pytest
+
 from smartkey.sim import VirtualBoard
 
 T0 = 1_700_000_000

@@ -6,6 +6,7 @@ import time
 
 import micropython
 import pytest
+
 from smartkey.sim.bus import I2C, I2CBus, I2CTarget
 from smartkey.sim.ds3231 import DS3231
 from smartkey.sim.loader import FirmwareImporter, host_library_dirs

@@ -9,6 +9,7 @@ import micropython
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from smartkey.sim.bus import I2C, I2CBus
 from smartkey.sim.ds3231 import DS3231
 from smartkey.sim.loader import FirmwareImporter, host_library_dirs

@@ -19,6 +19,7 @@ from adafruit_hid.keyboard_layout_us import KeyboardLayoutUS
 from adafruit_hid.keycode import Keycode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from smartkey.sim.hid import LAYOUTS, HidHost
 
 FAKE = Path(__file__).resolve().parents[2] / "tools" / "smartkey" / "sim" / "fakes" / "usb_hid.py"

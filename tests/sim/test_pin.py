@@ -1,6 +1,7 @@
 """The PIN on the virtual board's buttons: first boot, wrong PINs, delays, wipe, power cuts."""
 
 import pytest
+
 from board_helpers import T0, message_frame, panel, pin_frame, set_up, unlock
 from smartkey.sim import VirtualBoard
 from smartkey.sim.buttons import enter_pin

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
+
 from smartkey.sim.bus import I2C, I2CBus
 from smartkey.sim.loader import FirmwareImporter, host_library_dirs
 from smartkey.sim.ssd1306 import LIT_RGB, SSD1306
