@@ -10,14 +10,15 @@ import time
 
 from micropython import const
 
-from smartkey_fw import buttons, clock, pin, settings, vault
+from smartkey_fw import buttons, clock, keyboard, pin, settings, vault
+from smartkey_fw.preferences import Preferences
 from smartkey_fw.protocol import Protocol
 from smartkey_fw.ui import lock
 from smartkey_fw.ui.canvas import Canvas
 from smartkey_fw.ui.codes import Codes
 from smartkey_fw.ui.confirm import Confirm, Progress
 from smartkey_fw.ui.display import PartialDisplay
-from smartkey_fw.ui.message import Message
+from smartkey_fw.ui.message import Message, Notice
 
 try:
     from typing import Any, Optional
@@ -40,6 +41,7 @@ class App:
         self.guard = pin.PinGuard(hardware.nvm, settings.number("PIN_TRIES", 10, 3, 50))
         self.autolock = settings.number("AUTOLOCK", 300, 0, 86400)
         self.demo = bool(settings.number("DEMO", 0, 0, 1))
+        self.preferences = Preferences(hardware.nvm)
         display = hardware.display
         self.canvas: Optional[Canvas] = None
         self.panel: Optional[PartialDisplay] = None
@@ -159,6 +161,42 @@ class App:
         self.codes.forget()
         self.vault.lock()
         lock.ask_pin(self)
+
+    def type_code(self, index: int) -> None:
+        """Type account ``index``'s code on the USB keyboard (never while locked)."""
+        if self.vault.state != vault.UNLOCKED:
+            return
+        back = self.codes
+        board_keyboard = self.hw.keyboard()
+        if board_keyboard is None:
+            self.show(Notice("NOT TYPED", ("No computer is", "listening on USB."), back, 3.0))
+            return
+        account = self.vault.account(index)
+        if account.kind == "hotp":
+            code = self.next_hotp(index)
+        else:
+            utc = self.clock.now()
+            if utc is None:
+                self.show(clock_screen(self))
+                return
+            remaining = account.period - utc % account.period
+            if remaining < 2:
+                # A code typed now would expire before the login form is sent: type the next.
+                self.show_now(Message("TYPING", ("the next code", "in %d s" % remaining)))
+                time.sleep(remaining)
+                utc = self.clock.now() or utc + remaining
+            code = account.code(utc)
+        try:
+            keyboard.type_text(
+                board_keyboard,
+                code + self.preferences.suffix_text(),
+                self.preferences.layout,
+                time.sleep,
+            )
+        except (OSError, keyboard.KeyboardError):
+            self.show(Notice("NOT TYPED", ("The computer stopped", "listening."), back, 3.0))
+            return
+        self.show(Notice("TYPED", (account.label[:21],), back, 1.0))
 
     def next_hotp(self, index: int) -> str:
         """The HOTP code for account ``index``; its counter is saved before the code is shown."""

@@ -45,6 +45,7 @@ class Hardware:
         # boot.py decides: normal mode gives the flash to the firmware, maintenance to the host.
         self.flash_writable = not storage.getmount("/").readonly
         self.serial = usb_cdc.data
+        self._keyboard: Optional[Any] = None
 
     def _display(self, width: int, height: int, address: int) -> Optional[Any]:
         import adafruit_ssd1306
@@ -69,3 +70,18 @@ class Hardware:
     @staticmethod
     def usb_connected() -> bool:
         return supervisor.runtime.usb_connected
+
+    def keyboard(self) -> Optional[Any]:
+        """The USB keyboard, or None when no computer is listening. Never waits: on a charger,
+        adafruit_hid would wait for USB forever."""
+        if not supervisor.runtime.usb_connected:
+            return None
+        if self._keyboard is None:
+            import usb_hid
+            from adafruit_hid.keyboard import Keyboard
+
+            try:
+                self._keyboard = Keyboard(usb_hid.devices, timeout=1)
+            except (OSError, ValueError):
+                return None
+        return self._keyboard

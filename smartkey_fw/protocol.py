@@ -203,7 +203,16 @@ class Protocol:
             clock=app.clock.now(),
             clock_status=("ok", "not-set", "missing")[app.clock.status],
             synced=app.clock.trim()[0] or None,
+            keyboard=app.preferences.layout,
+            suffix=app.preferences.suffix,
         )
+
+    def op_config(self, request_id: Any, request: dict) -> None:
+        """Keyboard layout and what follows a typed code; either may be left out."""
+        self._unlocked()
+        prefs = self.app.preferences
+        prefs.set(request.get("keyboard", prefs.layout), request.get("suffix", prefs.suffix))
+        self.reply(request_id, keyboard=prefs.layout, suffix=prefs.suffix)
 
     def op_list(self, request_id: Any, request: dict) -> None:
         store = self._unlocked()
@@ -270,8 +279,8 @@ class Protocol:
             target, when = approved
             needs_yes = now - when > _APPROVAL_SECONDS or abs(utc - (target + now - when)) > 5
         if needs_yes:
-            old = "not set" if current is None else _stamp(current)
-            self._confirm(request_id, ("Set clock (UTC)?", "was " + old, "now " + _stamp(utc)))
+            old = "not set" if current is None else stamp(current)
+            self._confirm(request_id, ("Set clock (UTC)?", "was " + old, "now " + stamp(utc)))
         if request.get("prepare"):
             # The precise set that follows is measured against this approval, not the clock.
             self._approved = (utc, now)
@@ -376,7 +385,7 @@ class Protocol:
             raise ProtocolError("refused", "refused on the token")
 
 
-def _stamp(utc: int) -> str:
+def stamp(utc: int) -> str:
     """'23-11-14 22:13:20': a date and time in the 21 characters a line holds."""
     t = time.localtime(utc)
     return "%02d-%02d-%02d %02d:%02d:%02d" % ((t[0] % 100,) + tuple(t[1:6]))

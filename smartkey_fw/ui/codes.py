@@ -1,7 +1,8 @@
 """The main screen: one account's code in large digits, with a countdown.
 
 A and C move through the accounts in the user's order; B on an HOTP account makes its next code
-(the counter is saved before the code is shown); hold B opens the menu. Only the account on
+(the counter is saved before the code is shown); hold C types the code on the USB keyboard; hold
+B opens the menu. Only the account on
 screen is decrypted, and its code is recomputed when ``now // period`` changes.
 """
 
@@ -83,6 +84,8 @@ class Codes:
         count = app.vault.count
         if event == buttons.LONG_B:
             app.open_menu()
+        elif event == buttons.LONG_C and count:
+            app.type_code(self.index)
         elif not count:
             return
         elif event == buttons.A or event == buttons.C:

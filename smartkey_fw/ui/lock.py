@@ -147,18 +147,47 @@ def damaged(app: Any) -> None:
     )
 
 
-def menu(app: Any) -> None:
-    app.show(
-        Menu(
-            "Menu",
-            [
-                ("Lock now", lambda app: app.lock()),
-                ("Change PIN", lambda app: app.show(PinEntry("New PIN", _chosen))),
-                ("Back", lambda app: app.show(app.codes)),
-            ],
-            lambda app: app.show(app.codes),
-        )
+def menu(app: Any, index: int = 0) -> None:
+    prefs = app.preferences
+    items = [
+        ("Lock now", lambda app: app.lock()),
+        ("Type code", lambda app: app.type_code(app.codes.index)),
+        ("Keyboard: " + prefs.layout.upper(), lambda app: _cycle(app, 1, 0)),
+        ("After code: " + prefs.suffix, lambda app: _cycle(app, 0, 1)),
+        ("Change PIN", lambda app: app.show(PinEntry("New PIN", _chosen))),
+        ("About", about),
+        ("Back", lambda app: app.show(app.codes)),
+    ]
+    screen = Menu("Menu", items, lambda app: app.show(app.codes))
+    screen.index = index
+    app.show(screen)
+
+
+def _cycle(app: Any, layout_step: int, suffix_step: int) -> None:
+    """Next keyboard layout or suffix; the menu stays open on the same line."""
+    from smartkey_fw import keyboard
+
+    prefs = app.preferences
+    layouts, suffixes = keyboard.LAYOUTS, keyboard.SUFFIXES
+    layout = layouts[(layouts.index(prefs.layout) + layout_step) % len(layouts)]
+    suffix = suffixes[(suffixes.index(prefs.suffix) + suffix_step) % len(suffixes)]
+    prefs.set(layout, suffix)
+    menu(app, 2 if layout_step else 3)
+
+
+def about(app: Any) -> None:
+    """Firmware, accounts and the clock's last sync: what a user checks before trusting it."""
+    from smartkey_fw import VERSION
+    from smartkey_fw.protocol import stamp
+
+    synced, correction = app.clock.trim()
+    lines = (
+        "smartkey " + VERSION + " " + app.hw.profile["name"],
+        "%d of %d accounts" % (app.vault.count, vault.MAX_ACCOUNTS),
+        "synced " + (stamp(synced)[:8] if synced else "never"),
+        "trim %+d / %+d.%02d ppm" % (app.clock.aging(), correction // 100, abs(correction) % 100),
     )
+    app.show(Message("ABOUT", lines, lambda app: menu(app, 5)))
 
 
 class Wait:

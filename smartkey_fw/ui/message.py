@@ -43,3 +43,18 @@ def draw_message(canvas: Any, title: str, lines: tuple) -> None:
             break
         canvas.text(0, y, line[: canvas.width // 6])
         y += step
+
+
+class Notice(Message):
+    """A message that goes back to ``then`` by itself after ``seconds`` (or on any button)."""
+
+    def __init__(self, title: str, lines: tuple, then: Any, seconds: float = 2.0) -> None:
+        super().__init__(title, lines, lambda app: app.show(then), any_button=True)
+        self.seconds = seconds
+        self.until = -1.0
+
+    def tick(self, app: Any, now: float) -> None:
+        if self.until < 0:
+            self.until = now + self.seconds
+        elif now >= self.until and self.on_done is not None:
+            self.on_done(app)

@@ -57,7 +57,7 @@ def test_a_large_or_backward_jump_waits_for_a_yes_on_the_token(board, tmp_path, 
 def test_the_confirmation_shows_the_old_and_new_time(board, tmp_path):
     board.rtc.set_time(T0 - 3600)
     token = Token(board.connect())
-    stamp = board.modules["smartkey_fw.protocol"]._stamp
+    stamp = board.modules["smartkey_fw.protocol"].stamp
     old, new = int(board.rtc.now()), int(board.utc()) + 60
     token._send({"v": 1, "id": 5, "op": "set_time", "utc": new, "prepare": True})
     board.step(0.5)

@@ -50,10 +50,11 @@ def main(ctx: click.Context, port: str | None) -> None:
 
 
 def _register() -> None:
-    from smartkey._cli import accounts, sim, time
+    from smartkey._cli import accounts, config, sim, time
 
     main.add_command(sim.sim)
     main.add_command(time.time)
+    main.add_command(config.config)
     for command in accounts.COMMANDS:
         main.add_command(command)
 

@@ -1,0 +1,31 @@
+"""``smartkey config``: the token's keyboard layout and what follows a typed code."""
+
+from __future__ import annotations
+
+import click
+
+from smartkey._cli import Context
+from smartkey._cli.accounts import console, device_errors
+
+LAYOUTS = ("us", "uk", "de", "fr", "jp", "keypad")
+SUFFIXES = ("none", "enter", "tab")
+
+
+@click.command()
+@click.option(
+    "--keyboard",
+    type=click.Choice(LAYOUTS),
+    help="The computer's keyboard layout (keypad: digits on the numeric keypad, any layout).",
+)
+@click.option("--after", type=click.Choice(SUFFIXES), help="Key typed after the code.")
+@click.pass_obj
+@device_errors
+def config(ctx: Context, keyboard: str | None, after: str | None) -> None:
+    """Show or change how the token types codes (hold C on a code to type it)."""
+    token = ctx.token()
+    if keyboard or after:
+        changes = {k: v for k, v in (("keyboard", keyboard), ("suffix", after)) if v}
+        reply = token.request("config", **changes)
+    else:
+        reply = token.info()
+    console.print(f"keyboard layout: {reply['keyboard']}; after the code: {reply['suffix']}")
