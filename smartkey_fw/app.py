@@ -30,6 +30,12 @@ _TICK = 0.02  # seconds between loop passes: keypad scan rate, and the CPU sleep
 # code within 0.1 s of the period boundary, for 10 bytes/s of I2C writes.
 _CLOCK_READS_PER_SECOND = const(10)
 _CONFIRM_SECONDS = const(30)  # how long a host's question waits for an answer on the token
+# The OLED's pixels wear where they stay lit: dim, then blank, when nobody uses the token.
+_AWAKE = const(0)
+_DIM = const(1)
+_BLANK = const(2)
+_DIM_CONTRAST = const(1)
+_FULL_CONTRAST = const(255)
 
 
 class App:
@@ -42,6 +48,9 @@ class App:
         self.autolock = settings.number("AUTOLOCK", 300, 0, 86400)
         self.demo = bool(settings.number("DEMO", 0, 0, 1))
         self.preferences = Preferences(hardware.nvm)
+        self.dim_after = settings.number("DIM_AFTER", 30, 0, 3600)
+        self.blank_after = settings.number("BLANK_AFTER", 120, 0, 86400)
+        self._light = _AWAKE
         display = hardware.display
         self.canvas: Optional[Canvas] = None
         self.panel: Optional[PartialDisplay] = None
@@ -80,10 +89,14 @@ class App:
         while event != buttons.NONE:
             pressed = True
             self._last_press = now
-            self.screen.press(self, event)
+            if self._light != _AWAKE:
+                self.wake()  # this press only wakes the screen
+            else:
+                self.screen.press(self, event)
             event = self.buttons.next(now)
         if self._idle_lock_due(now):
             self.lock()
+        self._rest_display(now)
         self.protocol.poll(now)
         clock_read = int(now * _CLOCK_READS_PER_SECOND)
         if pressed or clock_read != self._clock_read:
@@ -92,6 +105,30 @@ class App:
         tick = getattr(self.screen, "tick", None)
         if tick is not None:
             tick(self, now)
+
+    def _rest_display(self, now: float) -> None:
+        display = self.hw.display
+        if display is None:
+            return
+        idle = now - self._last_press
+        if self._light != _BLANK and self.blank_after and idle >= self.blank_after:
+            display.poweroff()
+            self._light = _BLANK
+        elif self._light == _AWAKE and self.dim_after and idle >= self.dim_after:
+            display.contrast(_DIM_CONTRAST)
+            self._light = _DIM
+
+    def wake(self) -> None:
+        """Full brightness again; the panel kept its RAM while off, so only changes are sent."""
+        display = self.hw.display
+        self._last_press = time.monotonic()
+        if display is None or self._light == _AWAKE:
+            return
+        if self._light == _BLANK:
+            display.poweron()
+        display.contrast(_FULL_CONTRAST)
+        self._light = _AWAKE
+        self._clock_read = -1
 
     def _idle_lock_due(self, now: float) -> bool:
         return (
@@ -109,6 +146,8 @@ class App:
         view = screen.view(self, utc)
         if view == self._shown or self.canvas is None or self.panel is None:
             return
+        if self._light == _BLANK:
+            return  # nothing to see: the frame is drawn when the screen wakes
         self._shown = view
         screen.draw(self.canvas, view)
         self.panel.flush()
@@ -125,6 +164,7 @@ class App:
     def confirm(self, question: tuple) -> "Optional[bool]":
         """Ask on the screen; True for B, False for A, None when nobody answers in time."""
         previous = self.screen
+        self.wake()
         self.show_now(Confirm(question))
         deadline = time.monotonic() + _CONFIRM_SECONDS
         answer = None

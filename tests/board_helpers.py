@@ -70,3 +70,12 @@ def pin_frame(board, note, title="Enter PIN"):
         [(canvas.buf[(y // 8) * width + x] >> (y % 8)) & 1 for x in range(width)]
         for y in range(height)
     ]
+
+
+def code_frame(board, label, totp):
+    """The code screen the firmware should show now for a pyotp ``totp`` (with the next code
+    in the last five seconds of a period)."""
+    now = int(board.utc())
+    remaining = totp.interval - now % totp.interval
+    upcoming = totp.at(now + remaining) if remaining <= 5 else ""
+    return drawn(board, "draw_code", label, totp.at(now), remaining, totp.interval, upcoming)

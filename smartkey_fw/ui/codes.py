@@ -18,6 +18,10 @@ except ImportError:
     pass
 
 _BAR_HEIGHT = const(3)
+_NEXT_SECONDS = const(5)  # show the next code this long before the period ends
+_SCROLL_WAIT = 1.0
+_SCROLL_STEP = 0.25
+_COLUMNS = const(21)  # characters in a line of the 5×7 font on 128 pixels
 
 
 def group(code: str) -> str:
@@ -29,19 +33,42 @@ def group(code: str) -> str:
     return code[:half] + " " + code[half:]
 
 
-def draw_code(canvas: Any, label: str, code: str, remaining: int, period: int) -> None:
-    """An account's code in large digits under its label, with a countdown bar below."""
+def draw_code(
+    canvas: Any, label: str, code: str, remaining: int, period: int, upcoming: str = ""
+) -> None:
+    """An account's code in large digits under its label, with a countdown bar below, and in
+    the last seconds of a period the code that comes next (in place of the label on 128×32)."""
     canvas.clear()
-    canvas.text(0, 0, label[: canvas.width // 6])
-    text = group(code)
     tall = canvas.height >= 64
+    if upcoming and not tall:
+        canvas.text(0, 0, "next " + group(upcoming))
+    else:
+        canvas.text(0, 0, label[: canvas.width // 6])
+    text = group(code)
     scale = 3 if tall else 2
     while scale > 1 and canvas.text_width(text, scale) > canvas.width:
         scale -= 1
     y = (22 if tall else 11) + (7 * (3 if tall else 2) - 7 * scale) // 2
     canvas.text((canvas.width - canvas.text_width(text, scale)) // 2, y, text, scale)
+    if upcoming and tall:
+        line = "next " + group(upcoming)
+        canvas.text((canvas.width - canvas.text_width(line)) // 2, 48, line)
     bar = canvas.width * remaining // period if period else 0
     canvas.fill_rect(0, canvas.height - _BAR_HEIGHT, bar, _BAR_HEIGHT)
+
+
+def scrolled(label: str, columns: int, shown_for: float) -> str:
+    """The part of a long label to show ``shown_for`` seconds after it appeared: still for a
+    second, then one character every quarter second to its end, then back to the start after a
+    pause, once. Moving text costs a page of I2C each step, so it does not go on forever."""
+    extra = len(label) - columns
+    if extra <= 0:
+        return label
+    step = int((shown_for - _SCROLL_WAIT) / _SCROLL_STEP)
+    if step <= 0 or step > extra + int(_SCROLL_WAIT / _SCROLL_STEP):
+        return label[:columns]
+    start = min(step, extra)
+    return label[start : start + columns]
 
 
 class Codes:
@@ -51,11 +78,16 @@ class Codes:
         self._step = -1
         self._code = ""
         self.hotp_shown = False
+        self._upcoming_step = -1
+        self._upcoming = ""
+        self._shown_at = 0.0  # monotonic time the account appeared (for scrolling its label)
 
     def _current(self, app: Any) -> Any:
         if self._account is None:
             self._account = app.vault.account(self.index)
             self._step = -1
+            self._upcoming_step = -1
+            self._shown_at = app.now
             self.hotp_shown = False
         return self._account
 
@@ -78,7 +110,14 @@ class Codes:
             self._step = step
             self._code = account.code(utc)
         remaining = account.period - utc % account.period
-        return ("code", account.label, self._code, remaining, account.period)
+        upcoming = ""
+        if remaining <= _NEXT_SECONDS:
+            if self._upcoming_step != step + 1:
+                self._upcoming_step = step + 1
+                self._upcoming = account.code(utc + remaining)
+            upcoming = self._upcoming
+        label = scrolled(account.label, _COLUMNS, app.now - self._shown_at)
+        return ("code", label, self._code, remaining, account.period, upcoming)
 
     def press(self, app: Any, event: int) -> None:
         count = app.vault.count
@@ -110,4 +149,4 @@ class Codes:
         elif view[0] == "hotp":
             draw_code(canvas, view[1], view[2], 0, 0)
         else:
-            draw_code(canvas, view[1], view[2], view[3], view[4])
+            draw_code(canvas, view[1], view[2], view[3], view[4], view[5])

@@ -156,6 +156,7 @@ def menu(app: Any, index: int = 0) -> None:
         ("After code: " + prefs.suffix, lambda app: _cycle(app, 0, 1)),
         ("Change PIN", lambda app: app.show(PinEntry("New PIN", _chosen))),
         ("About", about),
+        ("Help", show_help),
         ("Back", lambda app: app.show(app.codes)),
     ]
     screen = Menu("Menu", items, lambda app: app.show(app.codes))
@@ -188,6 +189,28 @@ def about(app: Any) -> None:
         "trim %+d / %+d.%02d ppm" % (app.clock.aging(), correction // 100, abs(correction) % 100),
     )
     app.show(Message("ABOUT", lines, lambda app: menu(app, 5)))
+
+
+_HELP = (
+    "Codes:",
+    " A/C  previous/next",
+    " B    HOTP: new code",
+    " hold C  type code",
+    " hold B  this menu",
+    "PIN:",
+    " A/C  digit -/+",
+    " B    add the digit",
+    " hold B  done",
+    " hold A  delete",
+    "Menus: A/C move,",
+    " B choose, hold A back",
+)
+
+
+def show_help(app: Any) -> None:
+    """The button map, scrolled with A/C; B or hold A goes back to the menu."""
+    back = lambda app: menu(app, 6)  # noqa: E731 - the menu line "Help"
+    app.show(Menu("Buttons", [(line, back) for line in _HELP], back))
 
 
 class Wait:

@@ -5,7 +5,16 @@ import tracemalloc
 
 import pyotp
 
-from board_helpers import DEMO_PIN, T0, demo_board, message_frame, panel, pin_frame, unlock
+from board_helpers import (
+    DEMO_PIN,
+    T0,
+    code_frame,
+    demo_board,
+    message_frame,
+    panel,
+    pin_frame,
+    unlock,
+)
 from smartkey.sim import VirtualBoard
 from smartkey.sim.buttons import enter_pin
 
@@ -48,17 +57,8 @@ def test_250_accounts_browse_with_bounded_memory_and_right_codes(tmp_path):
         assert large < small * 2, (small, large)  # not proportional to the accounts browsed
         for _ in range(4):  # from account 3 (253 presses of C) back to account 249, the last
             board.press("A")
-        secret = base64.b32encode(bytes([249]) * 20).decode()
-        code = pyotp.TOTP(secret).at(int(board.utc()))
-        now = int(board.utc())
-        expected = board.modules["smartkey_fw.ui.codes"]
-        width = board.oled.width
-        canvas = board.modules["smartkey_fw.ui.canvas"].Canvas(bytearray(1024), width, 64)
-        expected.draw_code(canvas, "Issuer 249: n249", code, 30 - now % 30, 30)
-        frame = [
-            [(canvas.buf[(y // 8) * 128 + x] >> (y % 8)) & 1 for x in range(128)] for y in range(64)
-        ]
-        assert panel(board) == frame
+        totp = pyotp.TOTP(base64.b32encode(bytes([249]) * 20).decode())
+        assert panel(board) == code_frame(board, "Issuer 249: n249", totp)
 
 
 def test_change_pin_from_the_menu(tmp_path):

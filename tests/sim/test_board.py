@@ -4,7 +4,7 @@ import base64
 
 import pyotp
 
-from board_helpers import T0, demo_board, drawn, message_frame, panel, step_to, unlock
+from board_helpers import T0, code_frame, demo_board, drawn, message_frame, panel, step_to, unlock
 from smartkey.sim import VirtualBoard
 
 RFC_SEED = b"12345678901234567890"
@@ -12,24 +12,26 @@ ALICE = "Demo: alice@example.com"
 SET_TIME = ("SET TIME", ("Clock is not set.", "On a computer run:", "smartkey time sync"))
 
 
-def code_frame(board, label, code, period=30):
-    now = int(board.utc())
-    return drawn(board, "draw_code", label, code, period - now % period, period)
+ALICE_TOTP = pyotp.TOTP(base64.b32encode(RFC_SEED).decode())
+BOB_TOTP = pyotp.TOTP(
+    base64.b32encode(b"12345678901234567890123456789012").decode(), digits=8, digest="sha256"
+)
 
 
 def alice_code(now):
-    return pyotp.TOTP(base64.b32encode(RFC_SEED).decode()).at(int(now))
+    return ALICE_TOTP.at(int(now))
 
 
 def test_the_code_on_the_oled_is_pyotps_and_changes_at_the_period_boundary(tmp_path):
     with demo_board(tmp_path, utc=T0) as board:
         unlock(board)
-        assert panel(board) == code_frame(board, ALICE, alice_code(board.utc()))
-        step_to(board, T0 + 9.5)  # still the period T0 is in
-        assert panel(board) == code_frame(board, ALICE, alice_code(T0))
+        assert panel(board) == code_frame(board, ALICE, ALICE_TOTP)
+        step_to(board, T0 + 9.5)  # still the period T0 is in, its next code shown below
+        assert panel(board) == code_frame(board, ALICE, ALICE_TOTP)
+        assert panel(board) != drawn(board, "draw_code", ALICE, alice_code(T0), 1, 30)
         step_to(board, T0 + 10.2)  # the next period, within 0.2 s of its start
         assert alice_code(T0 + 10) != alice_code(T0)
-        assert panel(board) == code_frame(board, ALICE, alice_code(T0 + 10))
+        assert panel(board) == code_frame(board, ALICE, ALICE_TOTP)
 
 
 def test_the_countdown_bar_shrinks_every_second(tmp_path):
@@ -48,12 +50,7 @@ def test_buttons_move_between_accounts(tmp_path):
         unlock(board)
         first = panel(board)
         board.press("C")
-        sha256 = pyotp.TOTP(
-            base64.b32encode(b"12345678901234567890123456789012").decode(),
-            digits=8,
-            digest="sha256",
-        ).at(int(board.utc()))
-        assert panel(board) == code_frame(board, "Demo SHA-256: bob@example.com", sha256)
+        assert panel(board) == code_frame(board, "Demo SHA-256: bob@example.com", BOB_TOTP)
         board.press("A")
         assert panel(board) == first
 
@@ -62,7 +59,7 @@ def test_feather_128x32_shows_the_code(tmp_path):
     with demo_board(tmp_path, utc=T0, profile="feather32") as board:
         unlock(board)
         assert (board.oled.width, board.oled.height) == (128, 32)
-        assert panel(board) == code_frame(board, ALICE, alice_code(board.utc()))
+        assert panel(board) == code_frame(board, ALICE, ALICE_TOTP)
 
 
 def test_a_clock_that_lost_power_shows_set_time_and_never_a_code(tmp_path):
@@ -118,7 +115,10 @@ def test_runs_are_deterministic(tmp_path):
 
 def test_the_display_sends_only_what_changed(tmp_path):
     """On the emulated bus: a code on screen costs ≤ 200 bytes/s, a press ≤ 1,100 bytes."""
-    with demo_board(tmp_path, utc=T0) as board:
+    board = demo_board(tmp_path, utc=T0)
+    with open(board.drive / "settings.toml", "a") as f:
+        f.write("SMARTKEY_DIM_AFTER = 0\nSMARTKEY_BLANK_AFTER = 0\n")  # stay bright throughout
+    with board:
         unlock(board)
         before = board.bus.bytes_written[0x3C]
         board.step(60.0)  # two code changes and sixty countdown ticks
@@ -126,10 +126,30 @@ def test_the_display_sends_only_what_changed(tmp_path):
         before = board.bus.bytes_written[0x3C]
         board.press("C")
         assert board.bus.bytes_written[0x3C] - before <= 1100
-        now = int(board.utc())
-        sha256 = pyotp.TOTP(
-            base64.b32encode(b"12345678901234567890123456789012").decode(),
-            digits=8,
-            digest="sha256",
-        ).at(now)
-        assert panel(board) == code_frame(board, "Demo SHA-256: bob@example.com", sha256)
+        assert panel(board) == code_frame(board, "Demo SHA-256: bob@example.com", BOB_TOTP)
+
+
+def test_idle_dims_then_blanks_and_the_waking_press_does_nothing_else(tmp_path):
+    board = demo_board(tmp_path, utc=T0)
+    with open(board.drive / "settings.toml", "a") as f:
+        f.write("SMARTKEY_DIM_AFTER = 20\nSMARTKEY_BLANK_AFTER = 60\nSMARTKEY_AUTOLOCK = 0\n")
+    with board:
+        unlock(board)
+        board.step(15.0)
+        assert board.oled.is_on and board.oled.contrast == 255
+        board.step(10.0)
+        assert board.oled.is_on and board.oled.contrast < 255  # dimmed, still readable
+        assert panel(board) == code_frame(board, ALICE, ALICE_TOTP)
+        board.press("C")  # wakes only: still Alice, full brightness
+        assert board.oled.contrast == 255
+        assert panel(board) == code_frame(board, ALICE, ALICE_TOTP)
+        board.step(65.0)
+        assert not board.oled.is_on and not any(map(any, panel(board)))  # blank
+        quiet = board.bus.bytes_written[0x3C]
+        board.step(30.0)
+        assert board.bus.bytes_written[0x3C] == quiet  # nothing sent to a dark screen
+        board.press("C")  # wakes only
+        assert board.oled.is_on and board.oled.contrast == 255
+        assert panel(board) == code_frame(board, ALICE, ALICE_TOTP)
+        board.press("C")
+        assert panel(board) == code_frame(board, "Demo SHA-256: bob@example.com", BOB_TOTP)
