@@ -19,11 +19,15 @@ class CliError(click.ClickException):
 
 
 class Context:
-    """What commands share: how to reach the token (tests hand in a virtual board's)."""
+    """What commands share: how to reach the token and which clock is the host's (tests hand
+    in a virtual board's connection and the simulation's clock)."""
 
-    def __init__(self, port: str | None, connect: Callable[[str | None], Any] | None) -> None:
+    def __init__(
+        self, port: str | None, connect: Callable[[str | None], Any] | None, host_clock: Any
+    ) -> None:
         self.port = port
         self._connect = connect
+        self.host_clock = host_clock
         self._token: Any = None
 
     def token(self) -> Any:
@@ -45,16 +49,19 @@ class Context:
 @click.pass_context
 def main(ctx: click.Context, port: str | None) -> None:
     """smartkey: provision and look after an open hardware TOTP token."""
-    connect = ctx.obj.get("connect") if isinstance(ctx.obj, dict) else None
-    ctx.obj = Context(port, connect)
+    from smartkey.clock import HostClock
+
+    given = ctx.obj if isinstance(ctx.obj, dict) else {}
+    ctx.obj = Context(port, given.get("connect"), given.get("clock") or HostClock())
 
 
 def _register() -> None:
-    from smartkey._cli import accounts, config, sim, time
+    from smartkey._cli import accounts, config, deploy, sim, time
 
     main.add_command(sim.sim)
     main.add_command(time.time)
     main.add_command(config.config)
+    main.add_command(deploy.deploy)
     for command in accounts.COMMANDS:
         main.add_command(command)
 

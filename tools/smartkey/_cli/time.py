@@ -43,7 +43,7 @@ def time(ctx: click.Context) -> None:
     if ctx.invoked_subcommand is not None:
         return
     token = ctx.obj.token()
-    reading = clock.measure(token)
+    reading = clock.measure(token, ctx.obj.host_clock)
     history = clock.History(token.info()["uid"])
     console.print(f"token    {_utc(reading.raw)} UTC (DS3231)")
     console.print(f"computer {_utc(reading.host)} UTC")
@@ -63,11 +63,11 @@ def sync(ctx: Context) -> None:
 
     A jump of over 5 minutes, or backwards, must be confirmed on the token (B)."""
     console.print("Setting the clock (confirm on the token if it asks) …")
-    result = clock.sync(ctx.token())
+    result = clock.sync(ctx.token(), ctx.host_clock)
     console.print(
         f"was {result.before.offset * 1000:+,.0f} ms off; now {result.after.offset * 1000:+,.0f} ms"
     )
-    for line in _drift_lines(result.drift, clock.measure(ctx.token())):
+    for line in _drift_lines(result.drift, clock.measure(ctx.token(), ctx.host_clock)):
         console.print(line)
 
 

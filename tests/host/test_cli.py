@@ -1,0 +1,89 @@
+"""The `smartkey` command line against a virtual board: one clear line per error, exit codes."""
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from board_helpers import T0, demo_board, unlock
+from smartkey._cli import main
+from smartkey.clock import HostClock
+
+
+@pytest.fixture
+def board(tmp_path):
+    with demo_board(tmp_path, utc=T0) as board:
+        unlock(board)
+        yield board
+
+
+def run(board, *args, input=None):
+    """The CLI on the board's data channel; the computer's clock is the simulation's."""
+    connection = board.connect()
+    given = {"connect": lambda port: connection, "clock": HostClock(board.utc, board.step)}
+    return CliRunner().invoke(main, list(args), obj=given, input=input)
+
+
+def test_info_and_list(board):
+    result = run(board, "info")
+    assert result.exit_code == 0, result.output
+    assert "pico" in result.output and "unlocked" in result.output
+    result = run(board, "list")
+    assert result.exit_code == 0
+    for text in ("Demo", "alice@example.com", "SHA256", "steam"):
+        assert text in result.output
+
+
+def test_rename_and_remove_after_a_yes_on_the_token(board):
+    board.press_later("B", after=0.5)
+    result = run(board, "rename", "0", "--issuer", "Example")
+    assert result.exit_code == 0, result.output
+    board.press_later("B", after=0.5)
+    assert run(board, "remove", "1").exit_code == 0
+    listing = run(board, "list").output
+    assert "Example" in listing and "bob@example.com" not in listing
+
+
+def test_errors_are_one_clear_line_and_a_failure_exit(board):
+    result = run(board, "remove", "7")
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == ["Error: no account 7: the token has 3 (0 to 2)"]
+    result = run(board, "remove", "0")  # nobody confirms on the token
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1].startswith("Error: the token said:")
+
+
+def test_a_locked_token_says_so(board):
+    board.hold("B", 1.0)
+    board.press("B")  # lock now
+    result = run(board, "list")
+    assert result.exit_code == 1
+    assert "unlock the token with its PIN first" in result.output
+
+
+def test_config_sets_the_keyboard(board):
+    result = run(board, "config", "--keyboard", "de", "--after", "enter")
+    assert result.exit_code == 0, result.output
+    assert "keyboard layout: de; after the code: enter" in result.output
+    assert "keyboard layout: de" in run(board, "config").output
+
+
+def test_time_sync_and_show(board, monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    board.rtc.set_time(board.utc() - 1.5)
+    result = run(board, "time", "sync")
+    assert result.exit_code == 0, result.output
+    was, now = (int(v.replace(",", "")) for v in re.findall(r"([+-][\d,]+) ms", result.output))
+    assert abs(was + 1500) <= 50 and abs(now) <= 50
+    result = run(board, "time")
+    assert result.exit_code == 0, result.output
+    assert "offset" in result.output and "Time zones never matter" in result.output
+
+
+def test_wipe_asks_twice(board):
+    result = run(board, "wipe", input="n\n")
+    assert result.exit_code == 1
+    board.press_later("B", after=0.5)
+    result = run(board, "wipe", "--yes")
+    assert result.exit_code == 0, result.output
+    assert not any(board.drive.glob("vault.*"))
