@@ -4,34 +4,63 @@ import sys
 import tempfile
 from pathlib import Path
 
+from smartkey.device import Token
 from smartkey.sim import VirtualBoard
+from smartkey.sim.buttons import enter_pin
 from smartkey.sim.terminal import prepare_drive
 
 OUT = Path(__file__).resolve().parent / "img"
-T0 = 1_700_000_000
+T0 = 1_700_000_000  # 20 s into a period
+DEMO_PIN = "123456"
 
 
-def shoot(name, profile="pico", script=(), before=None):
+def unlock(board):
+    board.step(0.5)
+    enter_pin(board, DEMO_PIN)
+    board.step(0.3)
+
+
+def open_menu(board):
+    board.hold("B", 1.0)
+
+
+def ask_to_add(board):
+    token = Token(board.connect())
+    token._send({"v": 1, "id": 1, "op": "add", "count": 12})
+    board.step(0.5)
+
+
+SHOTS = {
+    # name: (profile, demo, what to do after power-on)
+    "new-token": ("pico", False, lambda board: board.step(0.5)),
+    "pin-entry": ("pico", True, lambda board: (board.step(0.5), board.press("C"), board.press("B"))),
+    "code-pico": ("pico", True, unlock),
+    "code-pico-next": ("pico", True, lambda board: (unlock(board), board.step(T0 + 7 - board.utc()))),
+    "code-pico-sha256": ("pico", True, lambda board: (unlock(board), board.press("C"))),
+    "code-pico-steam": ("pico", True, lambda board: (unlock(board), board.press("C"), board.press("C"))),
+    "menu": ("pico", True, lambda board: (unlock(board), open_menu(board))),
+    "confirm-add": ("pico", True, lambda board: (unlock(board), ask_to_add(board))),
+    "set-time": ("pico", True, lambda board: (board.rtc.lose_power(), unlock(board))),
+    "code-feather32": ("feather32", True, unlock),
+    "pin-entry-feather32": ("feather32", True, lambda board: board.step(0.5)),
+}  # fmt: skip
+
+
+def shoot(name, profile, demo, actions):
     with tempfile.TemporaryDirectory() as tmp:
         drive = Path(tmp) / "drive"
-        prepare_drive(drive)
+        if demo:
+            prepare_drive(drive)
         with VirtualBoard(drive, utc=T0, profile=profile) as board:
-            if before:
-                before(board)
-            board.step(1.5)
-            for button in script:
-                board.press(button)
+            actions(board)
             board.oled.save_png(OUT / (name + ".png"), scale=3)
     print("wrote", OUT / (name + ".png"))
 
 
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
-    shoot("code-pico")
-    shoot("code-pico-sha256", script="C")
-    shoot("code-pico-steam", script="CC")
-    shoot("code-feather32", profile="feather32")
-    shoot("set-time", before=lambda board: board.rtc.lose_power())
+    for name, (profile, demo, actions) in SHOTS.items():
+        shoot(name, profile, demo, actions)
     return 0
 
 

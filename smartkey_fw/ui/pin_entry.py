@@ -60,7 +60,7 @@ class PinEntry:
         y = 14 if tall else 9
         x = canvas.text(0, y, masked, scale)
         # Underline the digit being chosen.
-        canvas.fill_rect(x - _ADVANCE * scale, y + 8 * scale, (_ADVANCE - 1) * scale, 1)
+        canvas.fill_rect(x - _ADVANCE * scale, y + 7 * scale, (_ADVANCE - 1) * scale, 1)
         if tall:
             canvas.text(0, 36, "A-  C+  B next digit")
             canvas.text(0, 46, "hold B: OK, A: delete")
