@@ -164,20 +164,47 @@ class App:
     def confirm(self, question: tuple) -> "Optional[bool]":
         """Ask on the screen; True for B, False for A, None when nobody answers in time."""
         previous = self.screen
+        event = self.wait_for_button(Confirm(question), (buttons.A, buttons.B), _CONFIRM_SECONDS)
+        self.show(previous)
+        return None if event is None else event == buttons.B
+
+    def wait_for_button(self, screen: Any, wanted: tuple, seconds: float) -> "Optional[int]":
+        """Show ``screen`` and run only the buttons until one of ``wanted`` (or time is up)."""
         self.wake()
-        self.show_now(Confirm(question))
-        deadline = time.monotonic() + _CONFIRM_SECONDS
-        answer = None
-        while answer is None and time.monotonic() < deadline:
+        self.show_now(screen)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
             time.sleep(_TICK)
             event = self.buttons.next(time.monotonic())
-            if event == buttons.B:
-                answer = True
-            elif event == buttons.A:
-                answer = False
-        self._last_press = time.monotonic()
-        self.show(previous)
-        return answer
+            if event in wanted:
+                self._last_press = time.monotonic()
+                return event
+        return None
+
+    def self_test(self, with_buttons: bool) -> list:
+        """The self-test (selftest.py), plus a display pattern and, with someone at the token,
+        each button. Returns (name, ok, detail) tuples; shows the summary on the screen."""
+        from smartkey_fw import selftest
+        from smartkey_fw.ui.message import Message as Shown
+
+        previous = self.screen
+        self.show_now(Shown("SELF-TEST", ("running ...",)))
+        results = selftest.run(self)
+        if self.canvas is not None and self.panel is not None:
+            for lit in (1, 0):  # every pixel on, then off: dead pixels and stuck rows show
+                self.canvas.fill_rect(0, 0, self.canvas.width, self.canvas.height, lit)
+                self.panel.flush()
+                time.sleep(0.5)
+            self._shown = None
+        if with_buttons:
+            for event, name in ((buttons.A, "A"), (buttons.B, "B"), (buttons.C, "C")):
+                prompt = Shown("SELF-TEST", ("Press button " + name,))
+                pressed = self.wait_for_button(prompt, (event,), 10)
+                results.append(("button " + name, pressed == event, ""))
+        failed = [r[0] for r in results if not r[1]]
+        summary = ("all %d passed" % len(results),) if not failed else ("FAILED:",) + tuple(failed)
+        self.show(Notice("SELF-TEST", summary, previous, 5.0))
+        return results
 
     def progress(self, label: str, done: int, total: int) -> None:
         self.show_now(Progress(label, done, total))

@@ -334,6 +334,14 @@ class Protocol:
             self.app.progress("Receiving", number + 1, count)
             yield account
 
+    def op_selftest(self, request_id: Any, request: dict) -> None:
+        """Run the self-test; with ``buttons``, someone presses A, B and C when asked."""
+        results = self.app.self_test(bool(request.get("buttons")))
+        self.reply(
+            request_id,
+            results=[{"name": name, "ok": ok, "detail": detail} for name, ok, detail in results],
+        )
+
     def op_item(self, request_id: Any, request: dict) -> None:
         raise ProtocolError("no-batch", "an item outside a confirmed add batch")
 

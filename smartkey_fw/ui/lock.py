@@ -156,6 +156,7 @@ def menu(app: Any, index: int = 0) -> None:
         ("After code: " + prefs.suffix, lambda app: _cycle(app, 0, 1)),
         ("Change PIN", lambda app: app.show(PinEntry("New PIN", _chosen))),
         ("About", about),
+        ("Self-test", lambda app: app.self_test(True)),
         ("Help", show_help),
         ("Back", lambda app: app.show(app.codes)),
     ]
@@ -209,7 +210,7 @@ _HELP = (
 
 def show_help(app: Any) -> None:
     """The button map, scrolled with A/C; B or hold A goes back to the menu."""
-    back = lambda app: menu(app, 6)  # noqa: E731 - the menu line "Help"
+    back = lambda app: menu(app, 7)  # noqa: E731 - the menu line "Help"
     app.show(Menu("Buttons", [(line, back) for line in _HELP], back))
 
 

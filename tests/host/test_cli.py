@@ -87,3 +87,26 @@ def test_wipe_asks_twice(board):
     result = run(board, "wipe", "--yes")
     assert result.exit_code == 0, result.output
     assert not any(board.drive.glob("vault.*"))
+
+
+def test_selftest_passes_on_a_sound_board(board):
+    result = run(board, "selftest")
+    assert result.exit_code == 0, result.output
+    for name in ("sha1 native", "sha256 python", "sha512 python", "sha1 python", "clock"):
+        assert name in result.output
+    assert "FAIL" not in result.output
+
+
+def test_selftest_checks_each_button(board):
+    for delay, button in ((3.0, "A"), (4.0, "B"), (5.0, "C")):
+        board.press_later(button, after=delay)
+    result = run(board, "selftest", "--buttons")
+    assert result.exit_code == 0, result.output
+    assert "button C" in result.output and "FAIL" not in result.output
+
+
+def test_selftest_reports_a_button_nobody_pressed(board):
+    board.press_later("A", after=3.0)
+    result = run(board, "selftest", "--buttons")
+    assert result.exit_code == 1
+    assert "2 failed: button B, button C" in result.output
