@@ -56,11 +56,12 @@ def main(ctx: click.Context, port: str | None) -> None:
 
 
 def _register() -> None:
-    from smartkey._cli import accounts, config, deploy, sim, time
+    from smartkey._cli import accounts, config, deploy, selftest, sim, time
 
     main.add_command(sim.sim)
     main.add_command(time.time)
     main.add_command(config.config)
+    main.add_command(selftest.selftest)
     main.add_command(deploy.deploy)
     for command in accounts.COMMANDS:
         main.add_command(command)

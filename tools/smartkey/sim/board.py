@@ -9,12 +9,12 @@ so every run is deterministic.
 from __future__ import annotations
 
 import hashlib
-import shutil
 import time
 import types
 from pathlib import Path
 from typing import Any
 
+from smartkey.deploy import DEVICE_LIBRARIES, install_firmware
 from smartkey.sim import fakes, loader
 from smartkey.sim.bus import I2CBus
 from smartkey.sim.ds3231 import DS3231
@@ -24,15 +24,6 @@ from smartkey.sim.serial import SimSerial
 from smartkey.sim.ssd1306 import SSD1306
 from smartkey.sim.state import BoardState
 
-# The source tree the firmware is installed from (tools/smartkey/sim/board.py -> repository).
-SOURCE = Path(__file__).resolve().parents[3]
-FIRMWARE_FILES = ("boot.py", "code.py")
-FIRMWARE_PACKAGE = "smartkey_fw"
-DEVICE_LIBRARIES = tuple(
-    line.strip()
-    for line in (SOURCE / "lib" / "requirements.txt").read_text().splitlines()
-    if line.strip() and not line.startswith("#")
-)
 _FAKE_MODULES = (
     "aesio board busio digitalio gc hashlib keypad microcontroller micropython os storage "
     "supervisor sys time usb_cdc usb_hid"
@@ -61,21 +52,6 @@ PROFILES: dict[str, tuple[str, list[str], dict[str, str], tuple[str, str], tuple
 }
 PRESS_SECONDS = 0.1  # how long a short press holds the button
 SETTLE_SECONDS = 0.05  # after a release, so the firmware has handled it when press() returns
-
-
-def install_firmware(drive: Path, source: Path = SOURCE) -> None:
-    """Copy boot.py, code.py and smartkey_fw/ onto ``drive`` (settings.toml only if missing);
-    files the firmware wrote there (its vault, settings) are left alone."""
-    drive.mkdir(parents=True, exist_ok=True)
-    for name in FIRMWARE_FILES:
-        shutil.copy2(source / name, drive / name)
-    if not (drive / "settings.toml").exists():
-        shutil.copy2(source / "settings.toml", drive / "settings.toml")
-    target = drive / FIRMWARE_PACKAGE
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(source / FIRMWARE_PACKAGE, target, ignore=shutil.ignore_patterns("__pycache__"))
-    (drive / "lib").mkdir(exist_ok=True)
 
 
 class VirtualBoard:
