@@ -66,6 +66,7 @@ class VirtualBoard:
         layout: str = "us",
         uid: bytes | None = None,
         display: bool = True,
+        wiring: dict[str, str] | None = None,
         rtc: bool = True,
         seed: int = 0,
     ) -> None:
@@ -76,6 +77,8 @@ class VirtualBoard:
             install_firmware(self.drive)
         self.profile = profile
         board_id, pins, buttons, i2c_pins, (width, height) = PROFILES[profile]
+        # A builder may wire a button to another pin (and say so in settings.toml).
+        buttons = {**buttons, **(wiring or {})}
         self.scheduler = Scheduler()
         self._utc_at_start = time.time() if utc is None else float(utc)
         self.bus = I2CBus()
