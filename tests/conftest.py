@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,3 +24,13 @@ for path in (ROOT, FAKES):
 settings.register_profile("default", deadline=None, max_examples=200)
 settings.register_profile("long", deadline=None, max_examples=100_000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture
+def board(tmp_path):
+    """A virtual board with the demo accounts, powered on and unlocked with the demo PIN."""
+    from board_helpers import T0, demo_board, unlock
+
+    with demo_board(tmp_path, utc=T0) as board:
+        unlock(board)
+        yield board

@@ -2,19 +2,10 @@
 
 import re
 
-import pytest
 from click.testing import CliRunner
 
-from board_helpers import T0, demo_board, unlock
 from smartkey._cli import main
 from smartkey.clock import HostClock
-
-
-@pytest.fixture
-def board(tmp_path):
-    with demo_board(tmp_path, utc=T0) as board:
-        unlock(board)
-        yield board
 
 
 def run(board, *args, input=None):

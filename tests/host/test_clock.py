@@ -2,18 +2,11 @@
 
 import pytest
 
-from board_helpers import T0, demo_board, message_frame, panel, unlock
+from board_helpers import T0, message_frame, panel, unlock
 from smartkey import clock
 from smartkey.device import DeviceError, Token
 
 DAY = 86400.0
-
-
-@pytest.fixture
-def board(tmp_path):
-    with demo_board(tmp_path, utc=T0) as board:
-        unlock(board)
-        yield board
 
 
 def host(board):

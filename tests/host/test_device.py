@@ -8,19 +8,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from board_helpers import T0, code_frame, demo_board, panel, unlock
+from board_helpers import code_frame, panel
 from smartkey.account import Account
 from smartkey.device import DeviceError, Token, check_value
 
 GITHUB = Account(secret=b"github secret 12345!", issuer="GitHub", name="octocat")
 MAIL = Account(secret=b"mail-secret-0987", issuer="Mail", name="me@example.com", digits=8)
-
-
-@pytest.fixture
-def board(tmp_path):
-    with demo_board(tmp_path, utc=T0) as board:
-        unlock(board)
-        yield board
 
 
 def labels(token):

@@ -5,7 +5,7 @@ import base64
 import pyotp
 import pytest
 
-from board_helpers import T0, demo_board, panel, step_to, unlock
+from board_helpers import T0, panel, step_to
 from smartkey.device import Token
 
 ALICE_SEED = b"12345678901234567890"
@@ -15,13 +15,6 @@ STEAM_SEED = base64.b64decode("cnOgv/KdpLoP6Nbh0GMkXkPXALQ=")
 def configure(board, layout, suffix="none"):
     Token(board.connect()).request("config", keyboard=layout, suffix=suffix)
     board.step(0.3)
-
-
-@pytest.fixture
-def board(tmp_path):
-    with demo_board(tmp_path, utc=T0) as board:
-        unlock(board)
-        yield board
 
 
 def type_code(board):
