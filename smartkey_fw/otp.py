@@ -13,7 +13,6 @@ try:
 except ImportError:
     pass
 
-_B32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 # Base32 groups of 8 characters encode 5 bytes; these tail lengths can never occur.
 _B32_BAD_TAILS = (1, 3, 6)
 _STEAM_ALPHABET = "23456789BCDFGHJKMNPQRTVWXY"
@@ -49,8 +48,15 @@ def b32decode(text: str) -> bytes:
             continue
         if padding:
             raise ValueError("secret has characters after '=' padding")
-        value = _B32_ALPHABET.find(ch.upper())
-        if value < 0:
+        # ASCII only, as CircuitPython's str.upper() is: CPython's would turn "ſ" into "S".
+        code = ord(ch)
+        if 97 <= code <= 122:
+            code -= 32
+        if 65 <= code <= 90:
+            value = code - 65
+        elif 50 <= code <= 55:
+            value = code - 24  # "2".."7" are 26..31
+        else:
             raise ValueError("secret has a character that is not base32: %r" % ch)
         # At most 7 leftover bits plus 5 new ones are ever pending.
         acc = ((acc << 5) | value) & 0xFFF

@@ -1,0 +1,101 @@
+"""andOTP backups: plain JSON (``otp_accounts.json``) and encrypted (``otp_accounts.json.aes``).
+
+andOTP has written two encrypted formats, both AES-256-GCM over the plain JSON:
+
+* new (andOTP today): a 4-byte big-endian PBKDF2 iteration count, a 12-byte salt, then
+  the 12-byte IV, the ciphertext and the 16-byte tag; the key is PBKDF2-HMAC-SHA1 of the
+  password over that salt, 256 bits;
+* old: the IV, the ciphertext and the tag, keyed with the SHA-256 of the password.
+
+Neither has a header to recognise it by, so binary data is tried as the new format, then as the
+old one, and only a password that opens neither is wrong. Entries without an ``issuer`` field
+(old andOTP) keep ``Issuer - name`` in their label, which is split as Aegis does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from smartkey.account import Account
+from smartkey.importers import crypto, fields
+from smartkey.importers.errors import ImportFailed
+from smartkey.uri import strip_issuer
+
+WHAT = "andOTP backup"
+_COUNT_SIZE = 4
+_SALT_SIZE = 12
+_TYPES = {"TOTP": "totp", "HOTP": "hotp", "STEAM": "steam"}
+_OLD_SEPARATOR = " - "
+_SMALLEST = crypto.NONCE_SIZE + crypto.TAG_SIZE
+
+
+def could_be_encrypted(data: bytes) -> bool:
+    """Whether binary ``data`` is long enough to be an encrypted andOTP backup."""
+    return len(data) > _SMALLEST
+
+
+def load_plain(entries: list[Any]) -> list[Account]:
+    """The accounts of a plain andOTP backup (a JSON list)."""
+    return [_account(i, len(entries), record) for i, record in enumerate(entries)]
+
+
+def load_encrypted(data: bytes, password: str) -> list[Account]:
+    """Decrypt ``data`` in whichever of andOTP's two formats ``password`` opens."""
+    if not could_be_encrypted(data):
+        raise ImportFailed(f"too short for an encrypted {WHAT}")
+    plain = _open_new(data, password)
+    if plain is None:
+        plain = crypto.open_gcm(
+            hashlib.sha256(password.encode("utf-8")).digest(),
+            data[: crypto.NONCE_SIZE],
+            data[crypto.NONCE_SIZE :],
+        )
+    if plain is None:
+        raise ImportFailed(f"wrong password, or not an encrypted {WHAT}")
+    with fields.context(f"the decrypted {WHAT}"):
+        entries = fields.parse_json(plain.decode("utf-8"), f"the decrypted {WHAT}")
+        if not isinstance(entries, list):
+            raise ValueError("must be a list of entries")
+    return load_plain(entries)
+
+
+def _open_new(data: bytes, password: str) -> bytes | None:
+    header = _COUNT_SIZE + _SALT_SIZE
+    if len(data) <= header + _SMALLEST:
+        return None
+    iterations = int.from_bytes(data[:_COUNT_SIZE], "big")
+    if not 1 <= iterations <= crypto.MAX_PBKDF2_ITERATIONS:
+        return None
+    key = crypto.pbkdf2("sha1", password, data[_COUNT_SIZE:header], iterations)
+    nonce_end = header + crypto.NONCE_SIZE
+    return crypto.open_gcm(key, data[header:nonce_end], data[nonce_end:])
+
+
+def _account(index: int, count: int, record: Any) -> Account:
+    names = record if isinstance(record, dict) else {}
+    with fields.context(fields.entry(index, count, names.get("issuer"), names.get("label"), WHAT)):
+        record = fields.obj(record, "the entry")
+        type_name = fields.text(record, "type")
+        kind = _TYPES.get(type_name.upper() if type_name.isascii() else type_name)
+        if kind is None:
+            raise ValueError(f"type {type_name[:20]!r} is not supported (TOTP, HOTP, STEAM)")
+        label = fields.text(record, "label", "")
+        if "issuer" in record:
+            issuer = fields.text(record, "issuer", "")
+            name = strip_issuer(label, issuer)
+        else:
+            issuer, separator, name = label.partition(_OLD_SEPARATOR)
+            if not separator:
+                issuer, name = "", label
+        hotp = kind == "hotp"
+        return Account(
+            secret=fields.secret(record),
+            name=name,
+            issuer=issuer,
+            type=kind,
+            algorithm=fields.algorithm(record, "algorithm"),
+            digits=fields.integer(record, "digits", 6),
+            period=30 if hotp else fields.integer(record, "period", 30),
+            counter=fields.integer(record, "counter") if hotp else 0,
+        )
