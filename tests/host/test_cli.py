@@ -1,7 +1,9 @@
 """The `smartkey` command line against a virtual board: one clear line per error, exit codes."""
 
 import re
+from pathlib import Path
 
+import segno
 from click.testing import CliRunner
 
 from smartkey._cli import main
@@ -101,3 +103,61 @@ def test_selftest_reports_a_button_nobody_pressed(board):
     result = run(board, "selftest", "--buttons")
     assert result.exit_code == 1
     assert "2 failed: button B, button C" in result.output
+
+
+VECTORS = Path(__file__).resolve().parents[1] / "vectors" / "importers"
+
+
+def test_add_a_uri_after_a_yes_on_the_token(board):
+    board.press_later("B", after=0.5)
+    uri = "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub"
+    result = run(board, "add", uri)
+    assert result.exit_code == 0, result.output
+    assert "Added 1 account; the token now holds 4." in result.output
+    assert "GitHub" in run(board, "list").output
+
+
+def test_add_by_hand_with_a_hidden_secret(board):
+    board.press_later("B", after=0.5)
+    typed = "Example\nalice\nJBSW Y3DP EHPK 3PXP\ntotp\nSHA1\n6\n30\n"
+    result = run(board, "add", "--manual", input=typed)
+    assert result.exit_code == 0, result.output
+    assert "JBSW" not in result.output  # the secret is never echoed
+    assert "Example" in run(board, "list").output
+
+
+def test_add_from_a_qr_image(board, tmp_path):
+    image = tmp_path / "qr.png"
+    segno.make("otpauth://totp/Shop:bob?secret=JBSWY3DPEHPK3PXP&issuer=Shop").save(image, scale=4)
+    board.press_later("B", after=0.5)
+    assert run(board, "add", "--qr", str(image)).exit_code == 0
+    assert "Shop" in run(board, "list").output
+
+
+def test_import_an_encrypted_aegis_vault(board):
+    vault = VECTORS / "aegis_encrypted.json"
+    result = run(board, "import", str(vault), "--password", "wrong")
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == ["Error: wrong password for this Aegis vault"]
+    board.press_later("B", after=0.5)
+    result = run(board, "import", str(vault), input="test\n")  # asked for the password
+    assert result.exit_code == 0, result.output
+    assert "the token now holds" in result.output
+
+
+def test_verify_compares_key_check_values(board, tmp_path):
+    source = tmp_path / "uris.txt"
+    source.write_text("otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub\n")
+    board.press_later("B", after=0.5)
+    run(board, "import", str(source))
+    assert run(board, "verify", str(source)).exit_code == 0
+    source.write_text("otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXQ&issuer=GitHub\n")
+    result = run(board, "verify", str(source))
+    assert result.exit_code == 1 and "DIFFERENT secret" in result.output
+
+
+def test_a_malformed_uri_is_one_line_naming_the_field(board):
+    result = run(board, "add", "otpauth://totp/x?secret=JBSWY3DPEHPK3PX1")
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: secret")

@@ -102,11 +102,11 @@ def add(ctx: Context, uri: str | None, qr: Path | None, manual: bool) -> None:
 
 
 def _typed_account() -> Account:
-    from smartkey.uri import decode_secret
+    from smartkey.base32 import b32decode
 
     issuer = click.prompt("Issuer (the service)", default="", show_default=False)
     name = click.prompt("Account name")
-    secret = decode_secret(click.prompt("Secret key (base32, hidden)", hide_input=True))
+    secret = b32decode(click.prompt("Secret key (base32, hidden)", hide_input=True))
     kind = click.prompt("Type", type=click.Choice(["totp", "hotp", "steam"]), default="totp")
     algorithm = "SHA1"
     digits = 5 if kind == "steam" else 6
