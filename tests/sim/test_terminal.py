@@ -5,9 +5,9 @@ import codecs
 import os
 import pty
 import re
-import select
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -19,7 +19,8 @@ T0 = 1_700_000_000
 
 
 class Terminal:
-    """A child process on a pseudo-terminal, with the screen text it wrote so far."""
+    """A child process on a pseudo-terminal; a thread keeps reading what it draws (a program
+    whose terminal is not read blocks once the buffer is full, as a real one would)."""
 
     def __init__(self, args, env):
         self.master, slave = pty.openpty()
@@ -30,18 +31,25 @@ class Terminal:
         self.output = ""
         # A read can end inside a multi-byte block character.
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        while True:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            self.output += self._decoder.decode(chunk)
 
     def read_until(self, predicate, timeout=30.0):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if predicate(self.output):
                 return self.output
-            ready, _, _ = select.select([self.master], [], [], 0.2)
-            if ready:
-                try:
-                    self.output += self._decoder.decode(os.read(self.master, 65536))
-                except OSError:
-                    break
+            time.sleep(0.05)
         raise AssertionError("timed out; screen so far:\n" + self.output[-3000:])
 
     def send(self, text):
@@ -86,3 +94,32 @@ def test_the_data_channel_is_a_serial_port_while_it_runs(sim):
     terminal.send("q")
     assert terminal.process.wait(10) == 0
     assert not port_file.exists()  # a stopped simulator is not advertised
+
+
+def test_the_smartkey_cli_provisions_the_running_simulator(sim):
+    """`smartkey sim` in one terminal, `smartkey add` in another, B pressed in the first."""
+    terminal, tmp_path = sim
+    terminal.read_until(lambda out: "data channel:" in out)
+    terminal.send("cbcbcbcbcbcB")  # the demo PIN 123456, finished with a long B
+    terminal.read_until(lambda out: "long press B" in out)
+    time.sleep(2.0)  # the PIN check and the first code
+    env = dict(os.environ, XDG_RUNTIME_DIR=str(tmp_path / "run"))
+    uri = "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub"
+    add = subprocess.Popen(
+        [*SMARTKEY, "add", uri], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        time.sleep(2.0)  # the question is on the token's screen now
+        terminal.send("b")
+        output, _ = add.communicate(timeout=40)
+    finally:
+        if add.poll() is None:
+            add.kill()
+    assert add.returncode == 0, output.decode()
+    assert "Added 1 account; the token now holds 4." in output.decode()
+    listing = subprocess.run(
+        [*SMARTKEY, "list"], env=env, capture_output=True, text=True, timeout=40
+    )
+    assert listing.returncode == 0 and "octocat" in listing.stdout
+    terminal.send("q")
+    assert terminal.process.wait(10) == 0
