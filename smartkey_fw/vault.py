@@ -237,6 +237,13 @@ class Vault:
         outer.update(inner.digest())
         return _same(outer.digest(), stored)
 
+    def check_pin(self, pin: str) -> bool:
+        """Is ``pin`` the vault's PIN? (Asked again before a secret is shown as a QR code.)"""
+        if self.state == EMPTY or self.state == DAMAGED:
+            return False
+        check = self._derive(pin, self._header, {})[2]
+        return _same(check, bytes(self._header[48:56]))
+
     def lock(self) -> None:
         self._keys = None
         if self.state == UNLOCKED:

@@ -152,6 +152,7 @@ def menu(app: Any, index: int = 0) -> None:
     items = [
         ("Lock now", lambda app: app.lock()),
         ("Type code", lambda app: app.type_code(app.codes.index)),
+        ("Export as QR", export_qr),
         ("Keyboard: " + prefs.layout.upper(), lambda app: _cycle(app, 1, 0)),
         ("After code: " + prefs.suffix, lambda app: _cycle(app, 0, 1)),
         ("Change PIN", lambda app: app.show(PinEntry("New PIN", _chosen))),
@@ -165,6 +166,47 @@ def menu(app: Any, index: int = 0) -> None:
     app.show(screen)
 
 
+def export_qr(app: Any) -> None:
+    """The account on screen as a QR code: PIN again, then a yes, then the code."""
+    if app.canvas is None or app.canvas.height < 64:
+        app.show(
+            Message("NO ROOM", ("A QR code needs the", "128x64 screen."), lambda app: menu(app, 2))
+        )
+        return
+    if not app.vault.count:
+        app.show(app.codes)
+        return
+    app.show(PinEntry("PIN to show a QR", _export_pin, "the secret is shown"))
+
+
+def _export_pin(app: Any, entered: str) -> None:
+    from smartkey_fw import export
+    from smartkey_fw.ui.qr_view import QrView
+
+    guard = app.guard
+    guard.begin_attempt()  # a wrong PIN here counts like any other
+    app.show_now(Message("CHECKING", ("",)))
+    if not app.vault.check_pin(entered):
+        if guard.exhausted:
+            _wipe(app)
+        else:
+            app.show(
+                Message(
+                    "WRONG PIN",
+                    ("%d tries left" % guard.tries_left,),
+                    lambda app: app.show(app.codes),
+                )
+            )
+        return
+    guard.succeeded()
+    account = app.vault.account(app.codes.index)
+    question = ("Show the secret of", account.label[:21], "as a QR code?")
+    if not app.confirm(question):
+        app.show(app.codes)
+        return
+    app.show(QrView(export.uri(account), lambda app: app.show(app.codes)))
+
+
 def _cycle(app: Any, layout_step: int, suffix_step: int) -> None:
     """Next keyboard layout or suffix; the menu stays open on the same line."""
     from smartkey_fw import keyboard
@@ -174,7 +216,7 @@ def _cycle(app: Any, layout_step: int, suffix_step: int) -> None:
     layout = layouts[(layouts.index(prefs.layout) + layout_step) % len(layouts)]
     suffix = suffixes[(suffixes.index(prefs.suffix) + suffix_step) % len(suffixes)]
     prefs.set(layout, suffix)
-    menu(app, 2 if layout_step else 3)
+    menu(app, 3 if layout_step else 4)
 
 
 def about(app: Any) -> None:
@@ -189,7 +231,7 @@ def about(app: Any) -> None:
         "synced " + (stamp(synced)[:8] if synced else "never"),
         "trim %+d / %+d.%02d ppm" % (app.clock.aging(), correction // 100, abs(correction) % 100),
     )
-    app.show(Message("ABOUT", lines, lambda app: menu(app, 5)))
+    app.show(Message("ABOUT", lines, lambda app: menu(app, 6)))
 
 
 _HELP = (
@@ -210,7 +252,7 @@ _HELP = (
 
 def show_help(app: Any) -> None:
     """The button map, scrolled with A/C; B or hold A goes back to the menu."""
-    back = lambda app: menu(app, 7)  # noqa: E731 - the menu line "Help"
+    back = lambda app: menu(app, 8)  # noqa: E731 - the menu line "Help"
     app.show(Menu("Buttons", [(line, back) for line in _HELP], back))
 
 

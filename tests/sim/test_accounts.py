@@ -64,8 +64,8 @@ def test_250_accounts_browse_with_bounded_memory_and_right_codes(tmp_path):
 def test_change_pin_from_the_menu(tmp_path):
     with demo_board(tmp_path, utc=T0) as board:
         unlock(board)
-        board.hold("B", 1.0)  # menu: Lock now, Type code, Keyboard, After code, Change PIN …
-        for _ in range(4):
+        board.hold("B", 1.0)  # menu: Lock now, Type code, Export, Keyboard, After, Change PIN …
+        for _ in range(5):
             board.press("C")
         board.press("B")
         enter_pin(board, "9753100")

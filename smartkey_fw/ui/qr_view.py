@@ -1,0 +1,44 @@
+"""An account's otpauth URI as a QR code on the OLED, for a phone app to scan.
+
+Shown only after the PIN was typed again and the user said yes; any button takes it away. A
+QR code wants dark modules on a light ground, so the square is lit and the modules are off.
+"""
+
+from micropython import const
+
+try:
+    from typing import Any
+except ImportError:
+    pass
+
+_QUIET = const(4)
+
+
+class QrView:
+    def __init__(self, uri: str, back: Any) -> None:
+        self.uri = uri
+        self.back = back
+
+    def view(self, app: Any, utc: Any) -> tuple:
+        return ("qr", self.uri)
+
+    def press(self, app: Any, event: int) -> None:
+        self.back(app)
+
+    def draw(self, canvas: Any, view: tuple) -> None:
+        from smartkey_fw import qr
+
+        code = qr.encode(self.uri, "L", qr.MAX_VERSION)
+        quiet = _QUIET
+        while (code.size + 2 * quiet) > canvas.height and quiet > 1:
+            quiet -= 1  # the largest codes keep a narrower (but still lit) margin
+        side = code.size + 2 * quiet
+        canvas.clear()
+        code.blit(
+            canvas.buf,
+            canvas.width,
+            (canvas.width - side) // 2,
+            (canvas.height - side) // 2,
+            1,
+            quiet,
+        )

@@ -1,0 +1,78 @@
+"""One account as a QR code on the OLED: PIN again, a yes, then a code a phone can scan."""
+
+import base64
+
+import pyotp
+import zxingcpp
+from PIL import Image, ImageFilter
+
+from board_helpers import DEMO_PIN, T0, demo_board, message_frame, panel, unlock
+from smartkey import uri
+from smartkey.sim.buttons import enter_pin
+
+EXPORT = 2  # the menu's line "Export as QR"
+
+
+def open_export(board):
+    board.hold("B", 1.0)
+    for _ in range(EXPORT):
+        board.press("C")
+    board.press("B")
+
+
+def scanned(board, tmp_path):
+    """What a phone reads off the screen: the lit pixels as a slightly blurred photo (a camera
+    does not see the gaps between OLED pixels that `save_png` draws), decoded."""
+    oled = board.oled
+    image = Image.new("L", (oled.width, oled.height))
+    image.putdata([255 * oled.pixel(x, y) for y in range(oled.height) for x in range(oled.width)])
+    image = image.resize((oled.width * 4, oled.height * 4), Image.NEAREST)
+    image = image.filter(ImageFilter.GaussianBlur(1.2))
+    image.save(tmp_path / "photo.png")
+    return [result.text for result in zxingcpp.read_barcodes(image)]
+
+
+def test_the_qr_on_the_oled_is_the_accounts_uri(board, tmp_path):
+    board.press("C")  # the SHA-256 demo account
+    open_export(board)
+    enter_pin(board, DEMO_PIN)
+    board.press_later("B", after=0.5)  # yes, show the secret
+    board.step(1.5)
+    texts = scanned(board, tmp_path)
+    assert len(texts) == 1
+    account = uri.parse(texts[0])
+    assert (account.issuer, account.name) == ("Demo SHA-256", "bob@example.com")
+    assert account.secret == b"12345678901234567890123456789012"
+    assert (account.algorithm, account.digits, account.period) == ("SHA256", 8, 30)
+    phone = pyotp.TOTP(base64.b32encode(account.secret).decode(), digits=8, digest="sha256")
+    device = board.modules["smartkey_fw.otp"].totp(
+        account.secret, int(board.utc()), 30, 8, "sha256"
+    )
+    assert phone.at(int(board.utc())) == device
+    board.press("A")  # any button: the code view is back, the QR gone
+    assert scanned(board, tmp_path) == []
+
+
+def test_without_the_pin_no_qr_is_drawn(board, tmp_path):
+    open_export(board)
+    enter_pin(board, "999999")
+    board.step(1.0)
+    assert panel(board) == message_frame(board, "WRONG PIN", ("9 tries left",))
+    assert scanned(board, tmp_path) == []
+
+
+def test_saying_no_draws_no_qr(board, tmp_path):
+    open_export(board)
+    enter_pin(board, DEMO_PIN)
+    board.press_later("A", after=0.5)
+    board.step(1.5)
+    assert scanned(board, tmp_path) == []
+
+
+def test_the_small_screen_says_it_needs_the_larger_one(tmp_path):
+    with demo_board(tmp_path, utc=T0, profile="feather32") as board:
+        unlock(board)
+        open_export(board)
+        assert panel(board) == message_frame(
+            board, "NO ROOM", ("A QR code needs the", "128x64 screen.")
+        )
