@@ -144,17 +144,50 @@ def test_bad_frames_get_a_clear_error_and_the_token_carries_on(board, frame, cod
     assert Token(connection).info()["accounts"] == 3
 
 
-@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(noise=st.lists(st.binary(max_size=300), max_size=6))
-def test_random_bytes_never_crash_the_token_or_change_the_vault(board, noise):
+OPS = ["info", "list", "check", "time", "add", "item", "rename", "remove", "reorder", "wipe",
+       "set_time", "set_trim", "config", "selftest", "nonsense"]  # fmt: skip
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=10,
+)
+REQUESTS = st.fixed_dictionaries(
+    {"v": st.sampled_from([1, 1, 1, 2, "1", None]), "op": st.sampled_from(OPS)},
+    optional={"id": JSON_VALUES, "index": JSON_VALUES, "start": JSON_VALUES, "count": JSON_VALUES,
+              "order": JSON_VALUES, "account": JSON_VALUES, "utc": JSON_VALUES},
+)  # fmt: skip
+FRAMES = st.lists(
+    st.one_of(
+        REQUESTS.map(lambda r: json.dumps(r).encode()),
+        st.binary(max_size=300).map(lambda b: b.replace(b"\n", b"")),
+    ),
+    max_size=6,
+)
+
+
+def _never_crashes_nor_changes(board, frames):
     connection = board.connect()
     before = {p.name: p.read_bytes() for p in board.drive.glob("vault.*")}
-    for chunk in noise:
-        connection.write(chunk.replace(b"\n", b"") + b"\n")
-    board.step(0.5)
+    for frame in frames:
+        connection.write(frame + b"\n")
+    board.step(0.2)
     connection.reset_input_buffer()
-    assert Token(connection).info()["accounts"] == 3
+    # Nobody is at the token: each question it asks waits 30 s for an answer, then gives up.
+    assert Token(connection).request("info", timeout=35.0 * len(frames) + 5)["accounts"] == 3
     assert {p.name: p.read_bytes() for p in board.drive.glob("vault.*")} == before
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(frames=FRAMES)
+def test_random_frames_never_crash_the_token_or_change_the_vault(board, frames):
+    _never_crashes_nor_changes(board, frames)
+
+
+@pytest.mark.slow
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(frames=FRAMES)
+def test_random_frames_never_crash_the_token_long(board, frames):
+    _never_crashes_nor_changes(board, frames)
 
 
 def test_wipe_after_a_yes_returns_to_first_boot(board):
