@@ -17,7 +17,8 @@ def _i2c_rows(profile):
     with tempfile.TemporaryDirectory() as tmp:
         board = VirtualBoard(Path(tmp) / "drive", utc=T0, profile=profile)
         with open(board.drive / "settings.toml", "a") as f:
-            f.write("SMARTKEY_DEMO = 1\n")
+            # Bright throughout: a dimmed screen's first press only wakes it.
+            f.write("SMARTKEY_DEMO = 1\nSMARTKEY_DIM_AFTER = 0\nSMARTKEY_BLANK_AFTER = 0\n")
         with board:
             board.step(0.5)
             enter_pin(board, "123456")
