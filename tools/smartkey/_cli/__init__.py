@@ -56,14 +56,14 @@ def main(ctx: click.Context, port: str | None) -> None:
 
 
 def _register() -> None:
-    from smartkey._cli import accounts, config, deploy, selftest, sim, time
+    from smartkey._cli import accounts, backup, config, deploy, selftest, sim, time
 
     main.add_command(sim.sim)
     main.add_command(time.time)
     main.add_command(config.config)
     main.add_command(selftest.selftest)
     main.add_command(deploy.deploy)
-    for command in accounts.COMMANDS:
+    for command in accounts.COMMANDS + backup.COMMANDS:
         main.add_command(command)
 
 

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from smartkey._cli import CliError, Context
 from smartkey.account import Account
-from smartkey.device import DeviceError, check_value
+from smartkey.device import DeviceError, check_fits, check_value
 
 console = Console()
 
@@ -78,13 +78,45 @@ def _provision(ctx: Context, accounts: list[Account]) -> None:
     console.print(f"Added {len(accounts)} {noun}; the token now holds {total}.")
 
 
+def _backup_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--backup FILE: an encrypted backup of exactly what the command adds, written first."""
+    command = click.option(
+        "--backup-passphrase",
+        envvar="SMARTKEY_BACKUP_PASSPHRASE",
+        help="Its passphrase (default: $SMARTKEY_BACKUP_PASSPHRASE, else asked twice).",
+    )(command)
+    return click.option(
+        "--backup",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="First write an encrypted backup of the accounts to this new file.",
+    )(command)
+
+
+def _backup_first(backup: Path | None, accounts: list[Account], passphrase: str | None) -> None:
+    """The backup before the token: if it cannot be written, the token is not changed."""
+    if backup is not None:
+        from smartkey._cli.backup import write_backup
+
+        for number, account in enumerate(accounts, 1):
+            check_fits(account, number)  # so that the backup holds what the token will
+        write_backup(backup, accounts, passphrase)
+
+
 @click.command()
 @click.argument("uri", required=False)
 @click.option("--qr", "qr", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--manual", is_flag=True, help="Type the secret at a hidden prompt.")
+@_backup_options
 @click.pass_obj
 @device_errors
-def add(ctx: Context, uri: str | None, qr: Path | None, manual: bool) -> None:
+def add(
+    ctx: Context,
+    uri: str | None,
+    qr: Path | None,
+    manual: bool,
+    backup: Path | None,
+    backup_passphrase: str | None,
+) -> None:
     """Add one account: an otpauth:// URI, a QR code image, or typed in by hand."""
     if sum((uri is not None, qr is not None, manual)) != 1:
         raise CliError("give exactly one of: a URI, --qr IMAGE, --manual")
@@ -98,6 +130,7 @@ def add(ctx: Context, uri: str | None, qr: Path | None, manual: bool) -> None:
         accounts = importers.load(qr.read_bytes())
     else:
         accounts = [_typed_account()]
+    _backup_first(backup, accounts, backup_passphrase)
     _provision(ctx, accounts)
 
 
@@ -136,9 +169,16 @@ def _typed_account() -> Account:
 @click.command(name="import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--password", help="For encrypted exports (asked for if needed and not given).")
+@_backup_options
 @click.pass_obj
 @device_errors
-def import_file(ctx: Context, file: Path, password: str | None) -> None:
+def import_file(
+    ctx: Context,
+    file: Path,
+    password: str | None,
+    backup: Path | None,
+    backup_passphrase: str | None,
+) -> None:
     """Add every account of an export: URI list, Google, Aegis, 2FAS, andOTP, FreeOTP+, QR."""
     from smartkey import importers
 
@@ -147,6 +187,7 @@ def import_file(ctx: Context, file: Path, password: str | None) -> None:
         accounts = importers.load(data, password)
     except importers.PasswordNeeded:
         accounts = importers.load(data, click.prompt("Password", hide_input=True))
+    _backup_first(backup, accounts, backup_passphrase)
     _provision(ctx, accounts)
 
 

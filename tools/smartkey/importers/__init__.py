@@ -69,7 +69,8 @@ def load_all(files: Iterable[bytes], password: str | None = None) -> list[Accoun
             try:
                 accounts += load(data, password)
             except ImportFailed as error:
-                raise ImportFailed(f"{where}{error}") from None
+                # Same kind of error (a password may still be asked for), with the file named.
+                raise type(error)(f"{where}{error}") from None
     return accounts + otpauth.load(uris)
 
 
