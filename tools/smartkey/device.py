@@ -93,7 +93,9 @@ class Token:
                     reply = json.loads(line)
                 except ValueError:
                     continue  # noise on the line (a console message, say): skip it
-                if reply.get("id") == request_id:
+                reply_id = reply.get("id") if isinstance(reply, dict) else None
+                # `True == 1` in Python: a reply to someone else's request must not pass.
+                if type(reply_id) is int and reply_id == request_id:
                     break
         finally:
             self.connection.timeout = saved
