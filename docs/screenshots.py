@@ -30,20 +30,51 @@ def ask_to_add(board):
     board.step(0.5)
 
 
+def export_qr(board):
+    open_menu(board)
+    for _ in range(2):  # Lock now, Type code, Export as QR
+        board.press("C")
+    board.press("B")
+    enter_pin(board, DEMO_PIN)
+    board.press_later("B", after=0.5)
+    board.step(1.5)
+
+
+def pin_entry(board):
+    board.step(0.5)
+    board.press("C")
+    board.press("B")
+
+
+def next_code(board):
+    unlock(board)
+    board.step(T0 + 7 - board.utc())  # 3 s left in the period
+
+
+def account(number):
+    def show(board):
+        unlock(board)
+        for _ in range(number):
+            board.press("C")
+
+    return show
+
+
 SHOTS = {
     # name: (profile, demo, what to do after power-on)
     "new-token": ("pico", False, lambda board: board.step(0.5)),
-    "pin-entry": ("pico", True, lambda board: (board.step(0.5), board.press("C"), board.press("B"))),
+    "pin-entry": ("pico", True, pin_entry),
     "code-pico": ("pico", True, unlock),
-    "code-pico-next": ("pico", True, lambda board: (unlock(board), board.step(T0 + 7 - board.utc()))),
-    "code-pico-sha256": ("pico", True, lambda board: (unlock(board), board.press("C"))),
-    "code-pico-steam": ("pico", True, lambda board: (unlock(board), board.press("C"), board.press("C"))),
+    "code-pico-next": ("pico", True, next_code),
+    "code-pico-sha256": ("pico", True, account(1)),
+    "code-pico-steam": ("pico", True, account(2)),
     "menu": ("pico", True, lambda board: (unlock(board), open_menu(board))),
     "confirm-add": ("pico", True, lambda board: (unlock(board), ask_to_add(board))),
     "set-time": ("pico", True, lambda board: (board.rtc.lose_power(), unlock(board))),
+    "export-qr": ("pico", True, lambda board: (unlock(board), export_qr(board))),
     "code-feather32": ("feather32", True, unlock),
     "pin-entry-feather32": ("feather32", True, lambda board: board.step(0.5)),
-}  # fmt: skip
+}
 
 
 def shoot(name, profile, demo, actions):
