@@ -30,6 +30,7 @@ _TICK = 0.02  # seconds between loop passes: keypad scan rate, and the CPU sleep
 # code within 0.1 s of the period boundary, for 10 bytes/s of I2C writes.
 _CLOCK_READS_PER_SECOND = const(10)
 _CONFIRM_SECONDS = const(30)  # how long a host's question waits for an answer on the token
+_READ_SECONDS = 0.5  # a question is on screen at least this long before a press counts
 # The OLED's pixels wear where they stay lit: dim, then blank, when nobody uses the token.
 _AWAKE = const(0)
 _DIM = const(1)
@@ -172,12 +173,16 @@ class App:
         """Show ``screen`` and run only the buttons until one of ``wanted`` (or time is up)."""
         self.wake()
         self.show_now(screen)
-        deadline = time.monotonic() + seconds
+        self.buttons.forget_held()
+        shown = time.monotonic()
+        deadline = shown + seconds
         while time.monotonic() < deadline:
             time.sleep(_TICK)
-            event = self.buttons.next(time.monotonic())
-            if event in wanted:
-                self._last_press = time.monotonic()
+            now = time.monotonic()
+            event = self.buttons.next(now)
+            # Only a press made after the question was readable answers it.
+            if event in wanted and now - shown >= _READ_SECONDS:
+                self._last_press = now
                 return event
         return None
 
@@ -209,7 +214,7 @@ class App:
     def progress(self, label: str, done: int, total: int) -> None:
         self.show_now(Progress(label, done, total))
 
-    def progress_done(self, ok: bool) -> None:
+    def progress_done(self) -> None:
         self.codes.forget()
         self.show(self.codes if self.vault.state == vault.UNLOCKED else self.screen)
 
@@ -231,7 +236,7 @@ class App:
 
     def type_code(self, index: int) -> None:
         """Type account ``index``'s code on the USB keyboard (never while locked)."""
-        if self.vault.state != vault.UNLOCKED:
+        if self.vault.state != vault.UNLOCKED or not self.vault.count:
             return
         back = self.codes
         board_keyboard = self.hw.keyboard()
@@ -240,7 +245,11 @@ class App:
             return
         account = self.vault.account(index)
         if account.kind == "hotp":
-            code = self.next_hotp(index)
+            try:
+                code = self.next_hotp(index)
+            except vault.VaultError as error:
+                self.show(Notice("NOT TYPED", (str(error)[:21],), back, 3.0))
+                return
         else:
             utc = self.clock.now()
             if utc is None:

@@ -30,6 +30,15 @@ class Buttons:
         self._down_at = [_NOT_HELD] * _COUNT
         self._fired = [False] * _COUNT
 
+    def forget_held(self) -> None:
+        """Drop queued events and ignore buttons already down until they are released: a
+        press that began before a question appeared must not answer it."""
+        while self.keys and self.keys.events.get() is not None:
+            pass
+        for key in range(_COUNT):
+            if self._down_at[key] != _NOT_HELD:
+                self._fired[key] = True  # its release (or long press) is swallowed
+
     def next(self, now: float) -> int:
         """The next button event at monotonic time ``now``, or NONE."""
         event = self.keys.events.get() if self.keys else None

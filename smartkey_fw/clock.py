@@ -24,7 +24,7 @@ LOST = const(1)  # oscillator stopped or time before the build year: needs `smar
 MISSING = const(2)  # no DS3231 answers on the bus
 _NVM = const(8)  # u32 last sync (UTC), i16 correction in 0.01 ppm, u8 check, u8 magic
 _MAGIC = const(0x5C)
-MAX_CORRECTION = const(50000)  # ±500 ppm: beyond that the module is broken, not drifting
+MAX_CORRECTION = const(32767)  # ±327 ppm, what 16 bits hold: beyond, the module is broken
 
 
 class Clock:
@@ -92,7 +92,7 @@ class Clock:
         if not -127 <= aging <= 127:
             raise ValueError("aging must be -127 to 127")
         if not -MAX_CORRECTION <= centi_ppm <= MAX_CORRECTION:
-            raise ValueError("correction must be within ±500 ppm")
+            raise ValueError("correction must be within ±327 ppm")
         self.rtc.calibration = aging
         synced = self.trim()[0] or (self.raw() or 0)
         self._store(synced, centi_ppm)

@@ -45,6 +45,10 @@ class Hardware:
         # boot.py decides: normal mode gives the flash to the firmware, maintenance to the host.
         self.flash_writable = not storage.getmount("/").readonly
         self.serial = usb_cdc.data
+        if self.serial is not None:
+            # A computer that keeps the port open but stops reading must not freeze the token.
+            self.serial.timeout = 0
+            self.serial.write_timeout = 0.5
         self._keyboard: Optional[Any] = None
 
     def _display(self, width: int, height: int, address: int) -> Optional[Any]:

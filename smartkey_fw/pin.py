@@ -30,21 +30,26 @@ class PinGuard:
     def __init__(self, nvm: Any, max_tries: int = DEFAULT_TRIES) -> None:
         self.nvm = nvm
         self.max_tries = max_tries
+        # What an unreadable counter counts as. On an RP2040 a write to nvm erases its flash
+        # sector first, so a power cut at the wrong moment leaves no valid copy: with a vault
+        # to protect, that must not give the tries back (lock.start sets this).
+        self.if_unreadable = 0
 
     @property
     def failures(self) -> int:
-        count = 0
+        count = -1
         for at in _SLOTS:
             magic, value, check, magic2 = self.nvm[at : at + 4]
             if magic == _MAGIC and magic2 == _MAGIC and value ^ check == 0xFF:
                 count = max(count, value)
-        return count
+        return self.if_unreadable if count < 0 else count
 
     def _store(self, value: int) -> None:
         value = min(value, 255)
         copy = bytes((_MAGIC, value, value ^ 0xFF, _MAGIC))
-        for at in _SLOTS:
-            self.nvm[at : at + 4] = copy
+        if self.nvm[0:8] == copy + copy:
+            return  # each nvm write erases flash: none when nothing changes
+        self.nvm[0:8] = copy + copy  # both copies in one write
 
     @property
     def tries_left(self) -> int:

@@ -18,8 +18,9 @@ import time
 
 from micropython import const
 
-from smartkey_fw import VERSION, vault
+from smartkey_fw import VERSION, record, vault
 from smartkey_fw.account import Account
+from smartkey_fw.clock import MISSING
 
 try:
     from typing import Any, Optional
@@ -32,11 +33,15 @@ _FRAME_TIMEOUT = 2.0  # seconds a half-sent line may wait for the rest
 _ITEM_TIMEOUT = 5.0  # seconds between the frames of a batch
 _PAGE = const(8)  # accounts per `list` reply
 _KCV_MESSAGE = b"smartkey kcv v1\x00"  # 16 bytes: can never be an HOTP/TOTP counter (8 bytes)
-# Clock changes shown on the token for a yes first: far ahead would let a host harvest future
-# codes; backwards beyond drift correction is suspicious too.
-_JUMP_AHEAD = const(300)
-_JUMP_BACK = const(2)
+# Clock changes a host may make without a yes on the token, in total since power-on: ahead
+# would let it harvest future codes, backwards is suspicious beyond drift correction. Counted
+# in total, so many small steps cannot add up to a big one.
+_AHEAD_BUDGET = const(60)
+_BACK_BUDGET = const(2)
 _APPROVAL_SECONDS = const(60)  # how long a confirmed clock change may take to arrive
+_TRIM_AFTER_SYNC = const(120)  # a drift trim is taken only this soon after setting the clock
+_UTC_MIN = const(946684800)  # 2000-01-01: CircuitPython's localtime starts there
+_UTC_MAX = const(2147483647)  # and stops at the 32-bit limit
 
 
 class ProtocolError(Exception):
@@ -45,6 +50,13 @@ class ProtocolError(Exception):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+def device_id(uid: bytes) -> str:
+    """A stable name for this token that is not its chip id (which salts the vault's key)."""
+    from smartkey_fw import otp
+
+    return binascii.hexlify(otp.hmac(uid, b"smartkey device id", "sha1")[:8]).decode()
 
 
 def check_value(secret: bytes) -> str:
@@ -69,6 +81,8 @@ class Protocol:
         self._pos = 0
         self._started = 0.0  # when the pending partial frame began
         self._approved: Any = None  # (utc, monotonic) of a clock change the user said yes to
+        self._budget = [_AHEAD_BUDGET, _BACK_BUDGET]  # unconfirmed clock change left, s
+        self._set_at = -1.0  # monotonic time of the last clock set (a trim must follow it)
 
     # -- framing -------------------------------------------------------------------------
     def poll(self, now: float) -> None:
@@ -104,8 +118,9 @@ class Protocol:
             start = self._pos
             end = chunk.find(b"\n", start)
             stop = len(chunk) if end < 0 else end
-            if self._length + stop - start > MAX_FRAME:
+            if self._length + stop - start > MAX_FRAME or self._overflow:
                 self._overflow = True
+                self._length = 1  # counts as a pending frame for the 2 s timeout
             else:
                 self._line[self._length : self._length + stop - start] = chunk[start:stop]
                 self._length += stop - start
@@ -132,6 +147,7 @@ class Protocol:
                 return _decode(line)
             if not self.serial.connected or app.monotonic() > deadline:
                 self._length = 0  # a half frame of a broken batch is never finished
+                self._overflow = False
                 if not self.serial.connected:
                     raise ProtocolError("disconnected", "the host went away")
                 raise ProtocolError("timeout", "the batch stopped arriving")
@@ -153,8 +169,11 @@ class Protocol:
             self._reply_error(request_id, error.code, str(error))
         except vault.ReadOnlyError as error:
             self._reply_error(request_id, "read-only", str(error))
-        except (ValueError, KeyError, TypeError, IndexError) as error:
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError) as error:
             self._reply_error(request_id, "bad-request", "%s: %s" % (type(error).__name__, error))
+        except Exception as error:  # the token must keep running whatever comes
+            # Only the kind of error: a message could quote a value from the vault.
+            self._reply_error(request_id, "internal", "the token failed: " + type(error).__name__)
 
     def reply(self, request_id: Any, **fields: Any) -> None:
         fields["v"] = PROTOCOL
@@ -180,7 +199,7 @@ class Protocol:
 
     def _index(self, request: dict) -> int:
         index = request["index"]
-        if not isinstance(index, int) or not 0 <= index < self._unlocked().count:
+        if type(index) is not int or not 0 <= index < self._unlocked().count:
             raise ProtocolError("no-account", "no account at index %s" % index)
         return index
 
@@ -194,7 +213,7 @@ class Protocol:
             protocol=PROTOCOL,
             profile=app.hw.profile["name"],
             display=[app.hw.profile["width"], app.hw.profile["height"]],
-            uid=binascii.hexlify(app.hw.uid).decode(),
+            device_id=device_id(app.hw.uid),
             locked=not unlocked,
             state=("empty", "locked", "unlocked", "damaged")[store.state],
             accounts=store.count if unlocked else None,
@@ -217,8 +236,8 @@ class Protocol:
     def op_list(self, request_id: Any, request: dict) -> None:
         store = self._unlocked()
         start = request.get("start", 0)
-        if not isinstance(start, int) or start < 0:
-            raise ProtocolError("bad-request", "start must be a whole number")
+        if not isinstance(start, int) or not 0 <= start <= vault.MAX_ACCOUNTS:
+            raise ProtocolError("bad-request", "start must be 0 to %d" % vault.MAX_ACCOUNTS)
         items = []
         for index in range(start, min(start + _PAGE, store.count)):
             account = store.account(index, with_secret=False)
@@ -263,37 +282,51 @@ class Protocol:
         )
 
     def op_set_time(self, request_id: Any, request: dict) -> None:
-        """Set the clock to ``utc`` at once. A large or backward jump needs a yes on the token
-        first: ``prepare`` asks for it, and a ``set_time`` close to the approved time follows."""
+        """Set the clock to ``utc`` at once. Beyond small corrections (see _AHEAD_BUDGET) the
+        change needs a yes on the token first: ``prepare`` asks for it, and a ``set_time``
+        close to the approved time follows within a minute."""
         self._unlocked()
-        utc = request["utc"]
-        if not isinstance(utc, int) or utc < 0:
-            raise ProtocolError("bad-request", "utc must be whole seconds since 1970")
         clock = self.app.clock
+        if clock.status == MISSING:
+            raise ProtocolError("no-clock", "this token has no working DS3231")
+        utc = request["utc"]
+        if not isinstance(utc, int) or not _UTC_MIN <= utc <= _UTC_MAX:
+            raise ProtocolError("bad-request", "utc must be seconds since 1970, from 2000 to 2038")
         current = clock.now()
         now = self.app.monotonic()
-        approved = self._approved
         jump = None if current is None else utc - current
-        needs_yes = jump is None or jump > _JUMP_AHEAD or jump < -_JUMP_BACK
-        if needs_yes and approved is not None:
+        approved = self._approved
+        if approved is not None:
             target, when = approved
-            needs_yes = now - when > _APPROVAL_SECONDS or abs(utc - (target + now - when)) > 5
-        if needs_yes:
+            if now - when <= _APPROVAL_SECONDS and abs(utc - (target + now - when)) <= 5:
+                jump = 0  # the user said yes to this change already
+        ahead, back = self._budget
+        if jump is None or jump > ahead or -jump > back:
+            if not request.get("prepare"):
+                # After a wait for the user the time sent would be stale: ask first, then set.
+                raise ProtocolError("confirm-first", "send it with prepare first")
             old = "not set" if current is None else stamp(current)
             self._confirm(request_id, ("Set clock (UTC)?", "was " + old, "now " + stamp(utc)))
-        if request.get("prepare"):
-            # The precise set that follows is measured against this approval, not the clock.
             self._approved = (utc, now)
+        elif request.get("prepare"):
+            self._approved = None  # small enough: the set itself is checked against the budget
+        if request.get("prepare"):
             self.reply(request_id, approved=True)
             return
+        if jump is not None and self._approved is None:
+            self._budget = [ahead - max(jump, 0), back - max(-jump, 0)]
         clock.set(utc)
         self._approved = None
+        self._set_at = self.app.monotonic()
         self.reply(request_id, clock=utc)
 
     def op_set_trim(self, request_id: Any, request: dict) -> None:
         """The DS3231 aging offset and the software correction (0.01 ppm), from the host's
-        drift estimate. Small and reversible: no confirmation."""
+        drift estimate. Taken only right after a sync, when the correction (counted from
+        that sync) is still zero: a trim never moves the time shown."""
         self._unlocked()
+        if self._set_at < 0 or self.app.monotonic() - self._set_at > _TRIM_AFTER_SYNC:
+            raise ProtocolError("sync-first", "set the clock first (smartkey time sync)")
         aging = request["aging"]
         correction = request["correction"]
         if not isinstance(aging, int) or not isinstance(correction, int):
@@ -316,10 +349,8 @@ class Protocol:
         self.app.progress("Receiving", 0, count)
         try:
             store.commit(additions=self._items(count), added=count)
-        except ProtocolError:
-            self.app.progress_done(False)
-            raise
-        self.app.progress_done(True)
+        finally:
+            self.app.progress_done()  # whatever happened, the screen goes back to the codes
         self.reply(request_id, added=count, accounts=store.count)
 
     def _items(self, count: int) -> Any:
@@ -329,7 +360,7 @@ class Protocol:
                 raise ProtocolError("bad-batch", "expected item %d of %d" % (number + 1, count))
             try:
                 account = _account(frame["account"])
-            except (KeyError, TypeError, ValueError) as error:
+            except (KeyError, TypeError, ValueError, AttributeError) as error:
                 raise ProtocolError("bad-item", "item %d: %s" % (number + 1, error)) from None
             self.app.progress("Receiving", number + 1, count)
             yield account
@@ -360,6 +391,7 @@ class Protocol:
             account.name = name
 
         store.commit(updates={index: rename})
+        self.app.codes.forget()  # the screen must not keep showing the old account
         self.reply(request_id, index=index)
 
     def op_remove(self, request_id: Any, request: dict) -> None:
@@ -368,6 +400,7 @@ class Protocol:
         label = store.account(index, with_secret=False).label
         self._confirm(request_id, ("Remove", label[:21] + "?"))
         store.commit(order=[i for i in range(store.count) if i != index])
+        self.app.codes.forget()  # the screen must not keep showing the old account
         self.reply(request_id, accounts=store.count)
 
     def op_reorder(self, request_id: Any, request: dict) -> None:
@@ -377,9 +410,13 @@ class Protocol:
             raise ProtocolError("bad-request", "order must list every account once")
         self._confirm(request_id, ("Reorder %d accounts?" % store.count,))
         store.commit(order=order)
+        self.app.codes.forget()  # the screen must not keep showing the old account
         self.reply(request_id, accounts=store.count)
 
     def op_wipe(self, request_id: Any, request: dict) -> None:
+        if self.app.vault.state not in (vault.UNLOCKED, vault.DAMAGED, vault.EMPTY):
+            # Locked: someone typing a PIN must not erase everything with a B meant for a digit.
+            raise ProtocolError("locked", "unlock the token with its PIN first")
         self._confirm(request_id, ("ERASE ALL accounts?", "This cannot be undone."))
         self.app.erase()
         self.reply(request_id, accounts=0)
@@ -430,4 +467,10 @@ def _account(fields: dict) -> Account:
     name = fields.get("name", "")
     if not isinstance(issuer, str) or not isinstance(name, str):
         raise ValueError("issuer and name must be text")
-    return Account(issuer, name, secret, kind, algorithm, digits, period, counter)
+    if algorithm not in record.ALGORITHMS:
+        raise ValueError("algorithm must be SHA1, SHA256 or SHA512")
+    if not 0 < period < 65536 or not 0 <= counter < (1 << 64):
+        raise ValueError("period or counter out of range")
+    account = Account(issuer, name, secret, kind, algorithm, digits, period, counter)
+    record.encode(account, bytearray(record.SIZE))  # the record's own limits, checked now
+    return account

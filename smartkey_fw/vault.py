@@ -208,6 +208,7 @@ class Vault:
         intact = self._intact()
         masters: Dict = {}
         first = True
+        mac_failed = False
         for _generation, which in intact:
             self._use(which)
             enc, mac, check = self._derive(pin, self._header, masters)
@@ -218,10 +219,13 @@ class Vault:
             first = False
             if self._mac_holds(which, mac):
                 self._keys = (enc, mac)
-                # vault.bin present but not the one in use: the latest change was lost.
-                self.recovered = which != _CURRENT and self._exists(_CURRENT)
+                # A vault.bin that is damaged (or forged) while an older copy serves: the
+                # latest change was lost. A newer vault.new in use is a finished commit.
+                bin_intact = any(w == _CURRENT for _g, w in intact)
+                self.recovered = which == _OLD and (mac_failed or not bin_intact)
                 self.state = UNLOCKED
                 return True
+            mac_failed = True
         self.scan()
         self.state = DAMAGED
         return False
@@ -362,6 +366,9 @@ class Vault:
         if self._check_file(self._path(_NEW)) != generation:
             raise VaultError("the new vault did not read back intact")
         self._promote_new()
+        if pin is not None or len(order) < self.count:
+            # The old copy opens with the old PIN and holds what was just removed.
+            self._destroy(_OLD)
         self._use(_CURRENT)
         self._keys = keys
         self.state = UNLOCKED
@@ -431,23 +438,27 @@ class Vault:
         os.rename(self._path(_NEW), self._path(_CURRENT))
         os.sync()
 
+    def _destroy(self, which: int) -> None:
+        """Overwrite a copy with zeros, then remove it (FAT would leave the data behind)."""
+        path = self._path(which)
+        try:
+            size = os.stat(path)[6]
+        except OSError:
+            return
+        zeros = bytes(_CHUNK)
+        with open(path, "r+b") as f:
+            for _ in range(0, size, _CHUNK):
+                f.write(zeros)
+            f.flush()
+        os.remove(path)
+        os.sync()
+
     def wipe(self) -> None:
         """Destroy every copy: overwrite, then remove (too many wrong PINs, or on request)."""
         if not self.writable:
             raise ReadOnlyError("maintenance mode: the flash is read-only")
-        zeros = bytes(_CHUNK)
         for which in range(len(_NAMES)):
-            path = self._path(which)
-            try:
-                size = os.stat(path)[6]
-            except OSError:
-                continue
-            with open(path, "r+b") as f:
-                for _ in range(0, size, _CHUNK):
-                    f.write(zeros)
-                f.flush()
-            os.remove(path)
-        os.sync()
+            self._destroy(which)
         self._keys = None
         self._header = bytearray(_HEADER)
         self.count = 0

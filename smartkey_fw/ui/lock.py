@@ -20,8 +20,11 @@ DEMO_PIN = "123456"
 def start(app: Any) -> None:
     """At boot: set up a new token, or ask for the PIN, or say the vault is damaged."""
     state = app.vault.scan()
+    if state == vault.LOCKED:
+        app.guard.if_unreadable = app.guard.max_tries - 1
     if state == vault.EMPTY and app.demo and app.vault.writable:
         demo.seed(app.vault, DEMO_PIN)
+        app.guard.reset()
         app.vault.lock()
         state = vault.LOCKED
     if state == vault.EMPTY:
@@ -74,6 +77,10 @@ def _confirmed(app: Any, new_pin: str, again: str) -> None:
     app.show(Message("PIN SET", ("B: continue",), lambda app: app.show(app.codes)))
 
 
+def _new_pin(app: Any) -> None:
+    app.show(PinEntry("New PIN", _chosen))
+
+
 def _retry_choice(app: Any) -> None:
     if app.vault.state == vault.UNLOCKED:
         app.show(PinEntry("New PIN", _chosen))
@@ -92,7 +99,7 @@ def ask_pin(app: Any) -> None:
         note = "demo PIN " + DEMO_PIN
     entry = PinEntry("Enter PIN", _check, note)
     delay = guard.delay()
-    app.show(Wait(app.now + delay, entry) if delay else entry)
+    app.show(Wait(app.monotonic() + delay, entry) if delay else entry)
 
 
 def _check(app: Any, entered: str) -> None:
@@ -155,7 +162,7 @@ def menu(app: Any, index: int = 0) -> None:
         ("Export as QR", export_qr),
         ("Keyboard: " + prefs.layout.upper(), lambda app: _cycle(app, 1, 0)),
         ("After code: " + prefs.suffix, lambda app: _cycle(app, 0, 1)),
-        ("Change PIN", lambda app: app.show(PinEntry("New PIN", _chosen))),
+        ("Change PIN", lambda app: app.show(recheck("Current PIN", _new_pin))),
         ("About", about),
         ("Self-test", lambda app: app.self_test(True)),
         ("Help", show_help),
@@ -176,35 +183,49 @@ def export_qr(app: Any) -> None:
     if not app.vault.count:
         app.show(app.codes)
         return
-    app.show(PinEntry("PIN to show a QR", _export_pin, "the secret is shown"))
+    app.show(recheck("PIN to show a QR", _export_to_qr))
 
 
-def _export_pin(app: Any, entered: str) -> None:
-    from smartkey_fw import export
-    from smartkey_fw.ui.qr_view import QrView
+def recheck(title: str, then: Any) -> "PinEntry":
+    """Ask for the PIN again before something sensitive (a QR export, a new PIN). A wrong one
+    counts, delays and wipes exactly like at unlock; after the last one the token locks."""
 
-    guard = app.guard
-    guard.begin_attempt()  # a wrong PIN here counts like any other
-    app.show_now(Message("CHECKING", ("",)))
-    if not app.vault.check_pin(entered):
-        if guard.exhausted:
+    def entered(app: Any, pin: str) -> None:
+        guard = app.guard
+        if not app.vault.writable and guard.tries_left <= 1:
+            app.show(Message("LAST TRY", ("Restart without", "holding A to use it.")))
+            return
+        guard.begin_attempt()  # before the check, as at unlock
+        app.show_now(Message("CHECKING", ("",)))
+        if app.vault.check_pin(pin):
+            guard.succeeded()
+            then(app)
+        elif guard.exhausted:
             _wipe(app)
         else:
-            app.show(
-                Message(
-                    "WRONG PIN",
-                    ("%d tries left" % guard.tries_left,),
-                    lambda app: app.show(app.codes),
-                )
-            )
-        return
-    guard.succeeded()
+            app.lock()  # a wrong PIN here locks the token: the next try is a normal unlock
+
+    return PinEntry(title, entered)
+
+
+def _export_to_qr(app: Any) -> None:
+    from smartkey_fw import export, qr
+    from smartkey_fw.ui.qr_view import QrView
+
     account = app.vault.account(app.codes.index)
     question = ("Show the secret of", account.label[:21], "as a QR code?")
     if not app.confirm(question):
         app.show(app.codes)
         return
-    app.show(QrView(export.uri(account), lambda app: app.show(app.codes)))
+    try:
+        code = qr.encode(export.uri(account), "L", qr.MAX_VERSION)
+    except ValueError:
+        back = lambda app: app.show(app.codes)  # noqa: E731
+        app.show(
+            Message("TOO LONG", ("This account's URI", "is too long for a", "QR code here."), back)
+        )
+        return
+    app.show(QrView(code, lambda app: app.show(app.codes)))
 
 
 def _cycle(app: Any, layout_step: int, suffix_step: int) -> None:
@@ -229,7 +250,13 @@ def about(app: Any) -> None:
         "smartkey " + VERSION + " " + app.hw.profile["name"],
         "%d of %d accounts" % (app.vault.count, vault.MAX_ACCOUNTS),
         "synced " + (stamp(synced)[:8] if synced else "never"),
-        "trim %+d / %+d.%02d ppm" % (app.clock.aging(), correction // 100, abs(correction) % 100),
+        "trim %+d / %s%d.%02d ppm"
+        % (
+            app.clock.aging(),
+            "-" if correction < 0 else "+",
+            abs(correction) // 100,
+            abs(correction) % 100,
+        ),
     )
     app.show(Message("ABOUT", lines, lambda app: menu(app, 6)))
 
@@ -264,7 +291,7 @@ class Wait:
         self.then = then
 
     def view(self, app: Any, utc: Any) -> tuple:
-        return ("wait", int(self.until - app.now + 0.999))
+        return ("wait", int(self.until - app.monotonic() + 0.999))
 
     def press(self, app: Any, event: int) -> None:
         pass

@@ -16,7 +16,7 @@ class Menu:
         self.index = 0
 
     def view(self, app: Any, utc: Any) -> tuple:
-        return ("menu", self.title, self.index)
+        return ("menu", self.title, self.index, tuple(item[0] for item in self.items))
 
     def press(self, app: Any, event: int) -> None:
         if event == buttons.A:

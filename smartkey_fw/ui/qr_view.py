@@ -15,20 +15,18 @@ _QUIET = const(4)
 
 
 class QrView:
-    def __init__(self, uri: str, back: Any) -> None:
-        self.uri = uri
+    def __init__(self, code: Any, back: Any) -> None:
+        self.code = code  # a qr.QR, made (and found to fit) before this screen is shown
         self.back = back
 
     def view(self, app: Any, utc: Any) -> tuple:
-        return ("qr", self.uri)
+        return ("qr", id(self.code))
 
     def press(self, app: Any, event: int) -> None:
         self.back(app)
 
     def draw(self, canvas: Any, view: tuple) -> None:
-        from smartkey_fw import qr
-
-        code = qr.encode(self.uri, "L", qr.MAX_VERSION)
+        code = self.code
         quiet = _QUIET
         while (code.size + 2 * quiet) > canvas.height and quiet > 1:
             quiet -= 1  # the largest codes keep a narrower (but still lit) margin

@@ -15,12 +15,12 @@ def host(board):
 
 
 def sync(board, tmp_path):
-    return clock.sync(Token(board.connect()), host(board), clock.History("x", tmp_path / "h"))
+    return clock.sync(Token(board.connect()), host(board), clock.History("ab", tmp_path / "h"))
 
 
 def test_a_sync_lands_on_the_second_boundary(board, tmp_path):
     board.rtc.set_time(board.utc() + 3.6)  # 3.6 s fast
-    board.press_later("B", after=0.5)  # going back by more than 2 s needs a yes
+    board.press_later("B", after=2.5)  # going back by more than 2 s needs a yes
     result = sync(board, tmp_path)
     assert result.before.offset == pytest.approx(3.6, abs=0.05)
     # What the chip now reads against the true time: within 50 ms plus the transport's latency.
@@ -61,11 +61,14 @@ def test_the_confirmation_shows_the_old_and_new_time(board, tmp_path):
 def test_a_drifting_clock_is_measured_and_trimmed(board, tmp_path):
     """+20 ppm, beyond the aging register's reach: aging plus correction cancel it."""
     board.rtc.drift_ppm = 20.0
-    history = clock.History("x", tmp_path / "h")
+    history = clock.History("ab", tmp_path / "h")
     results = []
     for _ in range(4):
-        board.press_later("B", after=0.5)  # 12 s fast after a week: a backward jump, confirmed
+        # Fast by up to 12 s after a week: going back that far needs a yes, so one is pressed
+        # when asked (and not at all once the trim keeps it close).
+        board.press_later("B", after=2.5)
         results.append(clock.sync(Token(board.connect()), host(board), history))
+        board.cancel_presses()
         board.unplug(7 * DAY)
         unlock(board)
     ppm, _uncertainty = history.drift()
@@ -73,7 +76,7 @@ def test_a_drifting_clock_is_measured_and_trimmed(board, tmp_path):
     aging, correction = results[-1].trim
     assert aging == 127 and correction == pytest.approx(730, abs=100)
     # After the trim: four more weeks, then the token's own time against the true time.
-    board.press_later("B", after=0.5)
+    board.press_later("B", after=2.5)
     results.append(clock.sync(Token(board.connect()), host(board), history))
     synced_at = board.utc()
     board.unplug(28 * DAY)

@@ -68,6 +68,7 @@ def test_change_pin_from_the_menu(tmp_path):
         for _ in range(5):
             board.press("C")
         board.press("B")
+        enter_pin(board, DEMO_PIN)  # the current PIN first
         enter_pin(board, "9753100")
         enter_pin(board, "9753100")
         assert panel(board) == message_frame(board, "PIN SET", ("B: continue",))
@@ -104,3 +105,16 @@ def test_maintenance_mode_says_it_cannot_save(tmp_path):
         board.step(0.5)
         lines = ("Maintenance mode:", "restart without", "holding A to set up.")
         assert panel(board) == message_frame(board, "NO VAULT", lines)
+
+
+def test_changing_the_pin_needs_the_current_one(tmp_path):
+    with demo_board(tmp_path, utc=T0) as board:
+        unlock(board)
+        board.hold("B", 1.0)
+        for _ in range(5):  # Change PIN
+            board.press("C")
+        board.press("B")
+        enter_pin(board, "000000")  # not the PIN: it counts, and the token locks
+        board.step(0.5)
+        assert panel(board) == pin_frame(board, "demo PIN 123456")
+        assert board.modules["smartkey_fw.pin"].PinGuard(board.state.nvm).failures == 1

@@ -110,7 +110,7 @@ class CutAfterCounterWrite(bytearray):
 
     def __setitem__(self, key, value):
         super().__setitem__(key, value)
-        if self.armed and key == slice(4, 8):
+        if self.armed and key == slice(0, 8):
             self.armed = False
             raise PowerOff
 

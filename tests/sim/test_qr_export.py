@@ -6,7 +6,7 @@ import pyotp
 import zxingcpp
 from PIL import Image, ImageFilter
 
-from board_helpers import DEMO_PIN, T0, demo_board, message_frame, panel, unlock
+from board_helpers import DEMO_PIN, T0, demo_board, message_frame, panel, pin_frame, unlock
 from smartkey import uri
 from smartkey.sim.buttons import enter_pin
 
@@ -57,7 +57,9 @@ def test_without_the_pin_no_qr_is_drawn(board, tmp_path):
     open_export(board)
     enter_pin(board, "999999")
     board.step(1.0)
-    assert panel(board) == message_frame(board, "WRONG PIN", ("9 tries left",))
+    # A wrong PIN here counts like any other and locks the token.
+    assert panel(board) == pin_frame(board, "demo PIN 123456")
+    assert board.modules["smartkey_fw.pin"].PinGuard(board.state.nvm).failures == 1
     assert scanned(board, tmp_path) == []
 
 
@@ -76,3 +78,34 @@ def test_the_small_screen_says_it_needs_the_larger_one(tmp_path):
         assert panel(board) == message_frame(
             board, "NO ROOM", ("A QR code needs the", "128x64 screen.")
         )
+
+
+def test_an_account_too_long_for_a_qr_code_says_so(board, tmp_path):
+    from smartkey.account import Account
+    from smartkey.device import Token
+
+    board.press_later("B", after=0.8)
+    Token(board.connect()).add([Account(secret=bytes(64), issuer="é" * 20, name="ü" * 32)])
+    board.press("A")  # to the last account: the long one
+    open_export(board)
+    enter_pin(board, DEMO_PIN)
+    board.press_later("B", after=0.8)
+    board.step(1.5)
+    lines = ("This account's URI", "is too long for a", "QR code here.")
+    assert panel(board) == message_frame(board, "TOO LONG", lines)
+    assert scanned(board, tmp_path) == []
+
+
+def test_type_code_with_no_accounts_does_nothing(tmp_path):
+    from smartkey.sim import VirtualBoard
+
+    with VirtualBoard(tmp_path / "drive", utc=T0) as board:
+        from board_helpers import set_up
+
+        set_up(board, "314159")
+        board.hold("B", 1.0)
+        board.press("C")  # Type code
+        board.press("B")
+        board.step(0.5)
+        assert board.typed() == ""
+        assert board.modules["smartkey_fw.app"]  # still running

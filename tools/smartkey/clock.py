@@ -3,7 +3,7 @@
 The host's clock is the reference (keep it synced with NTP). The DS3231 counts whole seconds, so
 the offset is measured at the moment its second turns over (the token replies at that edge),
 and the clock is set by a request that arrives just as the host's second begins. Each sync is
-remembered per token (by its chip id); from the offsets found at later syncs the drift is
+remembered per token (by its device id); from the offsets found at later syncs the drift is
 estimated in ppm and trimmed: the DS3231's aging register as far as it reaches (0.1 ppm a step,
 ±12.7 ppm), the rest by a correction the firmware applies.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -82,7 +83,8 @@ def set_clock(token: Token, host: HostClock | None = None) -> float:
     started = host.now()
     token.request("time")
     latency = (host.now() - started) / 2
-    token.request("set_time", CONFIRM_TIMEOUT, utc=math.floor(host.now()) + 2, prepare=True)
+    # The time it will set, as near as known now: the token judges the jump by it.
+    token.request("set_time", CONFIRM_TIMEOUT, utc=round(host.now()), prepare=True)
     target = math.floor(host.now()) + 1
     if target - latency - host.now() < 0.2:
         target += 1
@@ -103,9 +105,11 @@ class Sync:
 class History:
     """The syncs of one token, in the host's config directory."""
 
-    def __init__(self, uid: str, directory: Path | None = None) -> None:
+    def __init__(self, device_id: str, directory: Path | None = None) -> None:
+        if not re.fullmatch(r"[0-9a-f]{1,64}", device_id):
+            raise ValueError("the token sent an odd device id; it is used as a file name")
         base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-        self.path = (directory or Path(base) / "smartkey" / "clock") / f"{uid}.json"
+        self.path = (directory or Path(base) / "smartkey" / "clock") / f"{device_id}.json"
         self.syncs: list[Sync] = []
         if self.path.exists():
             try:
@@ -165,8 +169,7 @@ class SyncResult:
 def sync(token: Token, host: HostClock | None = None, history: History | None = None) -> SyncResult:
     """Set the clock, record the sync, and trim the drift once there is enough history."""
     host = host or HostClock()
-    uid = token.info()["uid"]
-    history = history or History(uid)
+    history = history or History(token.info()["device_id"])
     try:
         before: Reading | None = measure(token, host)
     except ClockNotSet:
@@ -192,5 +195,5 @@ def sync(token: Token, host: HostClock | None = None, history: History | None = 
 
 def status(token: Token, host: HostClock | None = None) -> dict[str, Any]:
     reading = measure(token, host)
-    history = History(token.info()["uid"])
+    history = History(token.info()["device_id"])
     return {"reading": reading, "drift": history.drift(), "syncs": len(history.syncs)}

@@ -9,8 +9,10 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
+from serial import SerialException
 
 from smartkey._cli import CliError, Context
 from smartkey.account import Account
@@ -30,6 +32,10 @@ def device_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             raise CliError(f"the token said: {error}") from None
         except ValueError as error:
             raise CliError(str(error)) from None
+        except (OSError, SerialException) as error:
+            raise CliError(f"lost the token: {error}") from None
+        except (KeyError, TypeError) as error:
+            raise CliError(f"the token answered something unexpected ({error!r})") from None
 
     return wrapper
 
@@ -41,9 +47,17 @@ def info(ctx: Context) -> None:
     """Show the token: firmware, profile, clock, accounts, locked or not."""
     details = ctx.token().info()
     table = Table(show_header=False, box=None)
-    for key in ("firmware", "profile", "state", "accounts", "capacity", "clock_status", "uid"):
+    for key in (
+        "firmware",
+        "profile",
+        "state",
+        "accounts",
+        "capacity",
+        "clock_status",
+        "device_id",
+    ):
         value = details.get(key)
-        table.add_row(key.replace("_", " "), "—" if value is None else str(value))
+        table.add_row(key.replace("_", " "), "—" if value is None else escape(str(value)))
     console.print(table)
 
 
@@ -56,8 +70,8 @@ def list_accounts(ctx: Context) -> None:
     for entry in ctx.token().accounts():
         table.add_row(
             str(entry.index),
-            entry.issuer,
-            entry.name,
+            escape(entry.issuer),  # names are data, never rich markup
+            escape(entry.name),
             entry.type,
             entry.algorithm.upper(),
             str(entry.digits),
@@ -214,7 +228,7 @@ def remove(ctx: Context, index: int) -> None:
     """Remove account INDEX (see `smartkey list`); confirm on the token."""
     token = ctx.token()
     entry = _entry(token, index)
-    console.print(f"Confirm on the token: press B to remove {entry.label}.")
+    console.print(f"Confirm on the token: press B to remove {escape(entry.label)}.")
     token.remove(index)
     console.print("Removed.")
 
@@ -241,7 +255,7 @@ def verify(ctx: Context, source: Path | None, password: str | None) -> None:
     if source is None:
         table = Table("#", "account", "key check value")
         for entry in entries:
-            table.add_row(str(entry.index), entry.label, token.check(entry.index))
+            table.add_row(str(entry.index), escape(entry.label), token.check(entry.index))
         console.print(table)
         return
     from smartkey import importers
@@ -262,7 +276,7 @@ def verify(ctx: Context, source: Path | None, password: str | None) -> None:
             failures += 1
         else:
             result = "[green]same secret[/green]"
-        table.add_row(label, result)
+        table.add_row(escape(label), result)
     console.print(table)
     if failures:
         raise CliError(f"{failures} of {len(expected)} accounts do not match")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from smartkey import uri
@@ -110,7 +111,7 @@ def restore(
     accounts = _load(files, password, dpi)
     table = Table("#", "account", "type")
     for number, account in enumerate(accounts, 1):
-        table.add_row(str(number), account.label, account.type)
+        table.add_row(str(number), escape(account.label), account.type)
     console.print(table)
     if dry_run:
         console.print(f"Would restore {_count(accounts)}.")

@@ -171,6 +171,13 @@ class VirtualBoard:
         """A host-side connection to the token's data serial channel (pyserial-like)."""
         return SimSerial(self.state.data_pipe, self.step)
 
+    def cancel_presses(self) -> None:
+        """Forget presses scheduled with press_later that have not happened yet (a question
+        that was expected never came), releasing any button they left held."""
+        self._timers.clear()
+        for button in self.state.buttons:
+            self.state.set_button(button, False)
+
     def unplug(self, seconds: float) -> None:
         """Unplugged for ``seconds`` (the DS3231 keeps time on its battery), then plugged in:
         how a token spends weeks between syncs, without simulating every loop pass."""

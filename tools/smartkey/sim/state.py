@@ -45,6 +45,20 @@ class CdcPipe:
         return len(data)
 
 
+class ChipNvm(bytearray):
+    """The RP2040's 4 KB ``nvm``, kept in a file beside the drive: it belongs to the chip, so
+    it outlives power cycles and a new VirtualBoard on the same drive, as on a real board."""
+
+    def __init__(self, path: Path) -> None:
+        data = path.read_bytes() if path.exists() else b""
+        super().__init__(data[:4096].ljust(4096, b"\xff"))  # erased flash reads 0xFF
+        self.path = path
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, value)
+        self.path.write_bytes(bytes(self))
+
+
 class HostFilesystem:
     """The drive's file operations; a test can wrap it to cut power at the Nth write."""
 
@@ -85,7 +99,7 @@ class BoardState:
         self.buttons = buttons  # button letter -> pin name
         self.i2c_pins = i2c_pins  # (SCL, SDA) the chips are wired to
         self.uid = uid
-        self.nvm = bytearray(4096)
+        self.nvm: bytearray = ChipNvm(drive.with_name(drive.name + ".nvm"))
         self.filesystem: Any = HostFilesystem()
         self.drive_size = DRIVE_SIZE
         self.machine_name = "smartkey virtual board with rp2040"
