@@ -4,6 +4,8 @@ Screens are small duck-typed objects (``view(app, utc) -> tuple``, ``draw(canvas
 ``press(app, event)``); the display is redrawn only when the current screen's view changes.
 ``App.tick(now)`` is one pass of the loop and can be called on its own, so a test or the virtual
 board steps the firmware deterministically; ``run()`` is that pass forever with a short sleep.
+Times are integer milliseconds (``App.ms``): CircuitPython's floats would lose the milliseconds
+after days powered on, and a short press would turn into a long one.
 """
 
 import time
@@ -30,7 +32,7 @@ _TICK = 0.02  # seconds between loop passes: keypad scan rate, and the CPU sleep
 # code within 0.1 s of the period boundary, for 10 bytes/s of I2C writes.
 _CLOCK_READS_PER_SECOND = const(10)
 _CONFIRM_SECONDS = const(30)  # how long a host's question waits for an answer on the token
-_READ_SECONDS = 0.5  # a question is on screen at least this long before a press counts
+_READ_MS = const(500)  # a question is on screen at least this long before a press counts
 # The OLED's pixels wear where they stay lit: dim, then blank, when nobody uses the token.
 _AWAKE = const(0)
 _DIM = const(1)
@@ -63,8 +65,8 @@ class App:
         self.screen: Any = None
         self._shown: Any = None
         self._clock_read = -1
-        self._last_press = 0.0
-        self.now = 0.0
+        self.now = self.ms()  # ms since the chip started (not since code.py did)
+        self._last_press = self.now  # starting counts as use: no instant dim or lock
         for problem in hardware.problems:
             print(problem)
         lock.start(self)
@@ -80,10 +82,10 @@ class App:
 
     def run(self) -> None:
         while True:
-            self.tick(time.monotonic())
+            self.tick(self.ms())
             time.sleep(_TICK)
 
-    def tick(self, now: float) -> None:
+    def tick(self, now: int) -> None:
         self.now = now
         pressed = False
         event = self.buttons.next(now)
@@ -107,11 +109,11 @@ class App:
         if tick is not None:
             tick(self, now)
 
-    def _rest_display(self, now: float) -> None:
+    def _rest_display(self, now: int) -> None:
         display = self.hw.display
         if display is None:
             return
-        idle = now - self._last_press
+        idle = (now - self._last_press) // 1000
         if self._light != _BLANK and self.blank_after and idle >= self.blank_after:
             display.poweroff()
             self._light = _BLANK
@@ -122,7 +124,7 @@ class App:
     def wake(self) -> None:
         """Full brightness again; the panel kept its RAM while off, so only changes are sent."""
         display = self.hw.display
-        self._last_press = time.monotonic()
+        self._last_press = self.ms()
         if display is None or self._light == _AWAKE:
             return
         if self._light == _BLANK:
@@ -131,11 +133,11 @@ class App:
         self._light = _AWAKE
         self._clock_read = -1
 
-    def _idle_lock_due(self, now: float) -> bool:
+    def _idle_lock_due(self, now: int) -> bool:
         return (
             self.autolock > 0
             and self.vault.state == vault.UNLOCKED
-            and now - self._last_press >= self.autolock
+            and now - self._last_press >= self.autolock * 1000
         )
 
     def render(self, utc: Optional[int]) -> None:
@@ -155,8 +157,9 @@ class App:
 
     # -- what the protocol asks of the app -------------------------------------------------
     @staticmethod
-    def monotonic() -> float:
-        return time.monotonic()
+    def ms() -> int:
+        """Milliseconds since power-on, exact however long the token has been on."""
+        return time.monotonic_ns() // 1_000_000
 
     @staticmethod
     def pause(seconds: float) -> None:
@@ -174,14 +177,14 @@ class App:
         self.wake()
         self.show_now(screen)
         self.buttons.forget_held()
-        shown = time.monotonic()
-        deadline = shown + seconds
-        while time.monotonic() < deadline:
+        shown = self.ms()
+        deadline = shown + int(seconds * 1000)
+        while self.ms() < deadline:
             time.sleep(_TICK)
-            now = time.monotonic()
+            now = self.ms()
             event = self.buttons.next(now)
             # Only a press made after the question was readable answers it.
-            if event in wanted and now - shown >= _READ_SECONDS:
+            if event in wanted and now - shown >= _READ_MS:
                 self._last_press = now
                 return event
         return None

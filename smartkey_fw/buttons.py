@@ -20,11 +20,11 @@ LONG_B = const(4)
 LONG_C = const(5)
 _LONG = const(3)  # LONG_x = x + _LONG
 _COUNT = const(3)
-_NOT_HELD = -1.0
+_NOT_HELD = const(-1)
 
 
 class Buttons:
-    def __init__(self, keys: Any, long_press: float = 0.8) -> None:
+    def __init__(self, keys: Any, long_press: int = 800) -> None:
         self.keys = keys
         self.long_press = long_press
         self._down_at = [_NOT_HELD] * _COUNT
@@ -39,8 +39,8 @@ class Buttons:
             if self._down_at[key] != _NOT_HELD:
                 self._fired[key] = True  # its release (or long press) is swallowed
 
-    def next(self, now: float) -> int:
-        """The next button event at monotonic time ``now``, or NONE."""
+    def next(self, now: int) -> int:
+        """The next button event at ``now`` (ms since power-on), or NONE."""
         event = self.keys.events.get() if self.keys else None
         while event is not None:
             key = event.key_number

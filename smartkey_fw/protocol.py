@@ -29,7 +29,7 @@ except ImportError:
 
 PROTOCOL = const(1)
 MAX_FRAME = const(1024)
-_FRAME_TIMEOUT = 2.0  # seconds a half-sent line may wait for the rest
+_FRAME_TIMEOUT = const(2000)  # ms a half-sent line may wait for the rest
 _ITEM_TIMEOUT = 5.0  # seconds between the frames of a batch
 _PAGE = const(8)  # accounts per `list` reply
 _KCV_MESSAGE = b"smartkey kcv v1\x00"  # 16 bytes: can never be an HOTP/TOTP counter (8 bytes)
@@ -79,13 +79,13 @@ class Protocol:
         self._overflow = False
         self._chunk = b""  # bytes read from the channel, not yet framed
         self._pos = 0
-        self._started = 0.0  # when the pending partial frame began
-        self._approved: Any = None  # (utc, monotonic) of a clock change the user said yes to
+        self._started = 0  # when (ms) the pending partial frame began
+        self._approved: Any = None  # (utc, ms) of a clock change the user said yes to
         self._budget = [_AHEAD_BUDGET, _BACK_BUDGET]  # unconfirmed clock change left, s
-        self._set_at = -1.0  # monotonic time of the last clock set (a trim must follow it)
+        self._set_at = -1  # ms (App.ms) of the last clock set: a trim must follow it
 
     # -- framing -------------------------------------------------------------------------
-    def poll(self, now: float) -> None:
+    def poll(self, now: int) -> None:
         """Handle every complete frame that has arrived. Never blocks."""
         if self.serial is None:
             return
@@ -140,12 +140,12 @@ class Protocol:
     def _read_frame(self, timeout: float) -> Any:
         """Wait (inside a batch) for the next frame; ProtocolError if none comes in time."""
         app = self.app
-        deadline = app.monotonic() + timeout
+        deadline = app.ms() + int(timeout * 1000)
         while True:
             line = self._next_line()
             if line is not None:
                 return _decode(line)
-            if not self.serial.connected or app.monotonic() > deadline:
+            if not self.serial.connected or app.ms() > deadline:
                 self._length = 0  # a half frame of a broken batch is never finished
                 self._overflow = False
                 if not self.serial.connected:
@@ -265,9 +265,9 @@ class Protocol:
         raw = clock.raw()
         if request.get("edge") and raw is not None:
             app = self.app
-            deadline = app.monotonic() + 1.2
+            deadline = app.ms() + 1200
             first = raw
-            while raw == first and app.monotonic() < deadline:
+            while raw == first and app.ms() < deadline:
                 app.pause(0.001)
                 raw = clock.raw()
         synced, centi_ppm = clock.trim()
@@ -293,12 +293,13 @@ class Protocol:
         if not isinstance(utc, int) or not _UTC_MIN <= utc <= _UTC_MAX:
             raise ProtocolError("bad-request", "utc must be seconds since 1970, from 2000 to 2038")
         current = clock.now()
-        now = self.app.monotonic()
+        now = self.app.ms()
         jump = None if current is None else utc - current
         approved = self._approved
         if approved is not None:
             target, when = approved
-            if now - when <= _APPROVAL_SECONDS and abs(utc - (target + now - when)) <= 5:
+            elapsed = (now - when) // 1000
+            if elapsed <= _APPROVAL_SECONDS and abs(utc - (target + elapsed)) <= 5:
                 jump = 0  # the user said yes to this change already
         ahead, back = self._budget
         if jump is None or jump > ahead or -jump > back:
@@ -317,7 +318,7 @@ class Protocol:
             self._budget = [ahead - max(jump, 0), back - max(-jump, 0)]
         clock.set(utc)
         self._approved = None
-        self._set_at = self.app.monotonic()
+        self._set_at = self.app.ms()
         self.reply(request_id, clock=utc)
 
     def op_set_trim(self, request_id: Any, request: dict) -> None:
@@ -325,7 +326,7 @@ class Protocol:
         drift estimate. Taken only right after a sync, when the correction (counted from
         that sync) is still zero: a trim never moves the time shown."""
         self._unlocked()
-        if self._set_at < 0 or self.app.monotonic() - self._set_at > _TRIM_AFTER_SYNC:
+        if self._set_at < 0 or self.app.ms() - self._set_at > _TRIM_AFTER_SYNC * 1000:
             raise ProtocolError("sync-first", "set the clock first (smartkey time sync)")
         aging = request["aging"]
         correction = request["correction"]

@@ -80,7 +80,7 @@ class Codes:
         self.hotp_shown = False
         self._upcoming_step = -1
         self._upcoming = ""
-        self._shown_at = 0.0  # monotonic time the account appeared (for scrolling its label)
+        self._shown_at = 0  # when (ms) the account appeared, for scrolling its label
 
     def _current(self, app: Any) -> Any:
         if self._account is None:
@@ -116,7 +116,7 @@ class Codes:
                 self._upcoming_step = step + 1
                 self._upcoming = account.code(utc + remaining)
             upcoming = self._upcoming
-        label = scrolled(account.label, _COLUMNS, app.now - self._shown_at)
+        label = scrolled(account.label, _COLUMNS, (app.now - self._shown_at) / 1000)
         return ("code", label, self._code, remaining, account.period, upcoming)
 
     def press(self, app: Any, event: int) -> None:

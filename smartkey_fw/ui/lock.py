@@ -99,7 +99,7 @@ def ask_pin(app: Any) -> None:
         note = "demo PIN " + DEMO_PIN
     entry = PinEntry("Enter PIN", _check, note)
     delay = guard.delay()
-    app.show(Wait(app.monotonic() + delay, entry) if delay else entry)
+    app.show(Wait(app.ms() + delay * 1000, entry) if delay else entry)
 
 
 def _check(app: Any, entered: str) -> None:
@@ -286,17 +286,17 @@ def show_help(app: Any) -> None:
 class Wait:
     """The delay after wrong PINs, counted down on screen; then the PIN entry."""
 
-    def __init__(self, until: float, then: Any) -> None:
+    def __init__(self, until: int, then: Any) -> None:
         self.until = until
         self.then = then
 
     def view(self, app: Any, utc: Any) -> tuple:
-        return ("wait", int(self.until - app.monotonic() + 0.999))
+        return ("wait", (self.until - app.ms() + 999) // 1000)
 
     def press(self, app: Any, event: int) -> None:
         pass
 
-    def tick(self, app: Any, now: float) -> None:
+    def tick(self, app: Any, now: int) -> None:
         if now >= self.until:
             app.show(self.then)
 

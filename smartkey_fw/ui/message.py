@@ -51,10 +51,10 @@ class Notice(Message):
     def __init__(self, title: str, lines: tuple, then: Any, seconds: float = 2.0) -> None:
         super().__init__(title, lines, lambda app: app.show(then), any_button=True)
         self.seconds = seconds
-        self.until = -1.0
+        self.until = -1
 
-    def tick(self, app: Any, now: float) -> None:
+    def tick(self, app: Any, now: int) -> None:
         if self.until < 0:
-            self.until = now + self.seconds
+            self.until = now + int(self.seconds * 1000)
         elif now >= self.until and self.on_done is not None:
             self.on_done(app)

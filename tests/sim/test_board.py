@@ -153,3 +153,15 @@ def test_idle_dims_then_blanks_and_the_waking_press_does_nothing_else(tmp_path):
         assert panel(board) == code_frame(board, ALICE, ALICE_TOTP)
         board.press("C")
         assert panel(board) == code_frame(board, "Demo SHA-256: bob@example.com", BOB_TOTP)
+
+
+def test_short_presses_stay_short_after_weeks_powered_on(tmp_path):
+    """CircuitPython's floats lose the milliseconds after days: the firmware counts in ints."""
+    board = demo_board(tmp_path, utc=T0)
+    board.state.uptime_offset = 30 * 86400.0
+    with board:
+        unlock(board)
+        for _ in range(3):
+            board.press("C")  # next account, not a long press (which would type the code)
+        assert board.typed() == ""
+        assert panel(board)[8:] == code_frame(board, ALICE, ALICE_TOTP)[8:]

@@ -109,6 +109,7 @@ class BoardState:
         self.held: set[str] = set()  # pin names of buttons held down
         self._random = random.Random(seed)
         self.powered_on_at = 0.0
+        self.uptime_offset = 0.0  # seconds added to the time since power-on (a long-running board)
         self.reset_requested: str | None = None
         self.next_run_mode: str | None = None
         self.next_code_file: str | None = None

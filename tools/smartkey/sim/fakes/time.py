@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import calendar
+import struct
 import time as _host_time
 from typing import Any
 
@@ -17,12 +18,19 @@ struct_time = _host_time.struct_time
 _Y2K = 946684800
 
 
+def _seconds() -> float:
+    return _hw.uptime_offset + _hw.scheduler.now - _hw.powered_on_at
+
+
 def monotonic() -> float:
-    return _hw.scheduler.now - _hw.powered_on_at
+    """As CircuitPython's: a 30-bit float (single precision less two bits), so a board that
+    has been on for weeks reads in coarse steps here too."""
+    bits = struct.unpack("<I", struct.pack("<f", _seconds()))[0] & ~0b11
+    return struct.unpack("<f", struct.pack("<I", bits))[0]
 
 
 def monotonic_ns() -> int:
-    return int(monotonic() * 1e9)
+    return round(_seconds() * 1e9)
 
 
 def sleep(seconds: float) -> None:
