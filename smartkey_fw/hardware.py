@@ -34,7 +34,12 @@ class Hardware:
         self.profile = profile.load(board.board_id)
         self.problems: List[str] = []
         p = self.profile
-        self.i2c = busio.I2C(_pin(p["scl"]), _pin(p["sda"]), frequency=400_000)
+        try:
+            self.i2c: Optional[Any] = busio.I2C(_pin(p["scl"]), _pin(p["sda"]), frequency=400_000)
+        except RuntimeError:
+            # No pull-ups: no module is connected (or SDA/SCL are swapped or loose).
+            self.i2c = None
+            self.problems.append("Nothing on I2C: check SDA/SCL wiring")
         self.display = self._display(int(p["width"]), int(p["height"]), int(p["display_address"]))
         self.rtc = self._rtc()
         self.keys = keypad.Keys(
@@ -52,6 +57,8 @@ class Hardware:
         self._keyboard: Optional[Any] = None
 
     def _display(self, width: int, height: int, address: int) -> Optional[Any]:
+        if self.i2c is None:
+            return None
         import adafruit_ssd1306
 
         try:
@@ -61,6 +68,8 @@ class Hardware:
             return None
 
     def _rtc(self) -> Optional[Any]:
+        if self.i2c is None:
+            return None
         import adafruit_ds3231
 
         try:

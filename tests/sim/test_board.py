@@ -165,3 +165,11 @@ def test_short_presses_stay_short_after_weeks_powered_on(tmp_path):
             board.press("C")  # next account, not a long press (which would type the code)
         assert board.typed() == ""
         assert panel(board)[8:] == code_frame(board, ALICE, ALICE_TOTP)[8:]
+
+
+def test_nothing_on_the_bus_is_named_and_the_token_keeps_running(tmp_path):
+    with demo_board(tmp_path, utc=T0, display=False, rtc=False) as board:
+        board.step(1.0)
+        board.press("B")
+        assert "Nothing on I2C: check SDA/SCL wiring" in board.console
+        assert board.modules["smartkey_fw.app"]  # code.py is still in its loop

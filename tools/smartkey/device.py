@@ -140,7 +140,8 @@ class Token:
             self._send({"v": PROTOCOL, "op": "item", "account": _fields(account)})
             if progress:
                 progress(number)
-        return self._receive(request_id, REPLY_TIMEOUT + len(batch) * 0.1)["accounts"]
+        # The token rewrites its whole vault (up to 250 accounts) once the last item arrives.
+        return self._receive(request_id, 30.0 + len(batch) * 0.2)["accounts"]
 
     def rename(self, index: int, issuer: str, name: str) -> None:
         check_fits(Account(secret=b"x", issuer=issuer, name=name))
