@@ -14,6 +14,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from base32_cases import ACCEPTED, REJECTED
 from conftest import SHARED
 from smartkey import base32, uri
 from smartkey.account import ALGORITHMS, Account, AccountError
@@ -371,37 +372,6 @@ def test_parse_raises_nothing_but_value_error_long(text):
 
 
 # --- base32: the host decoder accepts and rejects exactly what the token's does -------------------
-
-ACCEPTED = [
-    ("JBSWY3DPEHPK3PXP", b"Hello!\xde\xad\xbe\xef"),
-    ("jbswy3dpehpk3pxp", b"Hello!\xde\xad\xbe\xef"),
-    ("jbsw y3dp ehpk 3pxp", b"Hello!\xde\xad\xbe\xef"),
-    ("JBSW-Y3DP-EHPK-3PXP", b"Hello!\xde\xad\xbe\xef"),
-    ("MZXW6", b"foo"),
-    ("MZXW6===", b"foo"),
-    ("MZXW6YQ", b"foob"),
-    ("MZXW6YQ=", b"foob"),
-    ("MY", b"f"),
-    ("MY======", b"f"),
-    ("MY== ==-==", b"f"),
-    ("AA", b"\0"),
-]
-REJECTED = [
-    "",
-    "   ",
-    "----",
-    "====",
-    "JBSWY3DPEHPK3PX1",
-    "JBSWY3DP!",
-    "M",
-    "MZX",
-    "MZXW6Y",
-    "MZXW6==",
-    "MY=A",
-    "MZXW6=====",
-    "JBSWY3DPÄ",
-    "JBSWY3DPEHPK3PXP\n",
-]
 
 
 @pytest.mark.parametrize(("text", "expected"), ACCEPTED)
