@@ -116,7 +116,7 @@ def _provisioning_rows():
             counting = _CountingFilesystem(board.state.filesystem)
             board.state.filesystem = counting
             token = Token(board.connect())
-            board.press_later("B", after=0.5)
+            board.press_later("B", after=1.0)
             started = time.perf_counter()
             total = token.add(accounts)
             elapsed = time.perf_counter() - started

@@ -36,7 +36,7 @@ def export_qr(board):
         board.press("C")
     board.press("B")
     enter_pin(board, DEMO_PIN)
-    board.press_later("B", after=0.5)
+    board.press_later("B", after=1.0)
     board.step(1.5)
 
 

@@ -82,7 +82,11 @@ class App:
 
     def run(self) -> None:
         while True:
-            self.tick(self.ms())
+            try:
+                self.tick(self.ms())
+            except Exception as error:  # a flash or I2C fault must not end the token's loop
+                print("error:", type(error).__name__)
+                self.show(Message("ERROR", (type(error).__name__, "B: carry on"), _back_to_codes))
             time.sleep(_TICK)
 
     def tick(self, now: int) -> None:
@@ -101,7 +105,7 @@ class App:
             self.lock()
         self._rest_display(now)
         self.protocol.poll(now)
-        clock_read = int(now * _CLOCK_READS_PER_SECOND)
+        clock_read = now * _CLOCK_READS_PER_SECOND // 1000
         if pressed or clock_read != self._clock_read:
             self._clock_read = clock_read
             self.render(self.clock.now())
@@ -168,8 +172,12 @@ class App:
     def confirm(self, question: tuple) -> "Optional[bool]":
         """Ask on the screen; True for B, False for A, None when nobody answers in time."""
         previous = self.screen
-        event = self.wait_for_button(Confirm(question), (buttons.A, buttons.B), _CONFIRM_SECONDS)
-        self.show(previous)
+        try:
+            event = self.wait_for_button(
+                Confirm(question), (buttons.A, buttons.B), _CONFIRM_SECONDS
+            )
+        finally:
+            self.show(previous)
         return None if event is None else event == buttons.B
 
     def wait_for_button(self, screen: Any, wanted: tuple, seconds: float) -> "Optional[int]":
@@ -179,12 +187,16 @@ class App:
         self.buttons.forget_held()
         shown = self.ms()
         deadline = shown + int(seconds * 1000)
+        readable = False
         while self.ms() < deadline:
             time.sleep(_TICK)
             now = self.ms()
+            if not readable and now - shown >= _READ_MS:
+                # Only a press that begins once the question was readable answers it.
+                self.buttons.forget_held()
+                readable = True
             event = self.buttons.next(now)
-            # Only a press made after the question was readable answers it.
-            if event in wanted and now - shown >= _READ_MS:
+            if readable and event in wanted:
                 self._last_press = now
                 return event
         return None
@@ -250,7 +262,7 @@ class App:
         if account.kind == "hotp":
             try:
                 code = self.next_hotp(index)
-            except vault.VaultError as error:
+            except (vault.VaultError, OSError) as error:
                 self.show(Notice("NOT TYPED", (str(error)[:21],), back, 3.0))
                 return
         else:
@@ -287,6 +299,10 @@ class App:
 
         self.vault.commit(updates={index: advance})
         return code
+
+
+def _back_to_codes(app: App) -> None:
+    app.show(app.codes)
 
 
 def clock_screen(app: App) -> Message:

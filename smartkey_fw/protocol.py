@@ -40,6 +40,7 @@ _AHEAD_BUDGET = const(60)
 _BACK_BUDGET = const(2)
 _APPROVAL_SECONDS = const(60)  # how long a confirmed clock change may take to arrive
 _TRIM_AFTER_SYNC = const(120)  # a drift trim is taken only this soon after setting the clock
+_TRIM_UNASKED = const(2500)  # 25 ppm (in 0.01 ppm): a larger trim needs a yes on the token
 _UTC_MIN = const(946684800)  # 2000-01-01: CircuitPython's localtime starts there
 _UTC_MAX = const(2147483647)  # and stops at the 32-bit limit
 
@@ -296,10 +297,12 @@ class Protocol:
         now = self.app.ms()
         jump = None if current is None else utc - current
         approved = self._approved
+        matched = False
         if approved is not None:
             target, when = approved
             elapsed = (now - when) // 1000
-            if elapsed <= _APPROVAL_SECONDS and abs(utc - (target + elapsed)) <= 5:
+            matched = elapsed <= _APPROVAL_SECONDS and abs(utc - (target + elapsed)) <= 5
+            if matched:
                 jump = 0  # the user said yes to this change already
         ahead, back = self._budget
         if jump is None or jump > ahead or -jump > back:
@@ -314,7 +317,7 @@ class Protocol:
         if request.get("prepare"):
             self.reply(request_id, approved=True)
             return
-        if jump is not None and self._approved is None:
+        if jump is not None and not matched:
             self._budget = [ahead - max(jump, 0), back - max(-jump, 0)]
         clock.set(utc)
         self._approved = None
@@ -332,6 +335,11 @@ class Protocol:
         correction = request["correction"]
         if not isinstance(aging, int) or not isinstance(correction, int):
             raise ProtocolError("bad-request", "aging and correction must be whole numbers")
+        rate = aging * 10 + correction  # 0.01 ppm: what the trim changes the clock's rate by
+        if abs(rate) > _TRIM_UNASKED:
+            # Beyond any sound module's drift: a host could make the clock run ahead for days.
+            ppm = "%d ppm" % (rate // 100 if rate >= 0 else -(-rate // 100))
+            self._confirm(request_id, ("Trim the clock", "by " + ppm + "?"))
         self.app.clock.set_trim(aging, correction)
         self.reply(request_id, aging=aging, correction=correction)
 

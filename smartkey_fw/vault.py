@@ -10,7 +10,8 @@ File format 1 (all integers big-endian)::
 
 Keys come from PBKDF2-HMAC-SHA1 of the PIN, salted with the chip's unique id and a random salt.
 A change is written to ``vault.new``, synced and read back, then renamed over ``vault.bin``; the
-previous generation stays as ``vault.old``. On boot the newest intact file wins, so a power cut
+previous generation stays as ``vault.old`` (overwritten instead after a PIN change or a
+removal). On boot the newest intact file wins, so a power cut
 at any point leaves either the old or the new state. Only the file's header and one record are
 ever in RAM.
 """
@@ -365,14 +366,19 @@ class Vault:
         # Replace only once the new file reads back intact.
         if self._check_file(self._path(_NEW)) != generation:
             raise VaultError("the new vault did not read back intact")
-        self._promote_new()
-        if pin is not None or len(order) < self.count:
-            # The old copy opens with the old PIN and holds what was just removed.
-            self._destroy(_OLD)
+        # After a PIN change or a removal the older copies open with the old PIN or hold what
+        # was removed: they are overwritten, not just unlinked (FAT keeps the data).
+        forget = pin is not None or len(order) < self.count
+        self._promote_new(forget)
         self._use(_CURRENT)
         self._keys = keys
         self.state = UNLOCKED
         self.recovered = False
+        if forget:
+            try:
+                self._destroy(_OLD)
+            except OSError:
+                pass  # the new vault is in place; a leftover copy is only a privacy matter
 
     def _write_new(
         self, header: bytearray, keys: Any, order: List, updates: Dict, additions: Any
@@ -426,12 +432,14 @@ class Vault:
     def _settle(self) -> None:
         """Before writing vault.new, make the file in use vault.bin (after a recovery)."""
         if self._index == _NEW:
-            self._promote_new()
+            self._promote_new(False)
             self._index = _CURRENT
 
-    def _promote_new(self) -> None:
+    def _promote_new(self, destroy_old: bool) -> None:
         # FAT cannot rename over a file; each step leaves a state scan() recovers from.
-        if self._exists(_OLD):
+        if destroy_old:
+            self._destroy(_OLD)
+        elif self._exists(_OLD):
             os.remove(self._path(_OLD))
         if self._exists(_CURRENT):
             os.rename(self._path(_CURRENT), self._path(_OLD))

@@ -134,7 +134,7 @@ class Codes:
         elif event == buttons.B and self._current(app).kind == "hotp":
             try:
                 code = app.next_hotp(self.index)
-            except VaultError as error:
+            except (VaultError, OSError) as error:
                 # No saved counter, no code: a code must never be shown twice.
                 app.show(Message("NOT SAVED", (str(error),), lambda app: app.show(self)))
                 return

@@ -70,11 +70,19 @@ def _confirmed(app: Any, new_pin: str, again: str) -> None:
             app.vault.commit(pin=new_pin)
         else:
             app.vault.create(new_pin)
-    except vault.VaultError as error:
-        app.show(Message("NOT SAVED", (str(error),), lambda app: app.show(app.codes)))
+    except (vault.VaultError, OSError) as error:
+        app.show(Message("NOT SAVED", (str(error)[:21],), lambda app: app.show(app.codes)))
         return
     app.guard.reset()
     app.show(Message("PIN SET", ("B: continue",), lambda app: app.show(app.codes)))
+
+
+def change_pin(app: Any) -> None:
+    if not app.vault.writable:
+        back = lambda app: menu(app, 5)  # noqa: E731 - the menu line "Change PIN"
+        app.show(Message("READ-ONLY", ("Maintenance mode:", "a new PIN cannot", "be saved."), back))
+        return
+    app.show(recheck("Current PIN", _new_pin))
 
 
 def _new_pin(app: Any) -> None:
@@ -162,7 +170,7 @@ def menu(app: Any, index: int = 0) -> None:
         ("Export as QR", export_qr),
         ("Keyboard: " + prefs.layout.upper(), lambda app: _cycle(app, 1, 0)),
         ("After code: " + prefs.suffix, lambda app: _cycle(app, 0, 1)),
-        ("Change PIN", lambda app: app.show(recheck("Current PIN", _new_pin))),
+        ("Change PIN", change_pin),
         ("About", about),
         ("Self-test", lambda app: app.self_test(True)),
         ("Help", show_help),
@@ -193,7 +201,8 @@ def recheck(title: str, then: Any) -> "PinEntry":
     def entered(app: Any, pin: str) -> None:
         guard = app.guard
         if not app.vault.writable and guard.tries_left <= 1:
-            app.show(Message("LAST TRY", ("Restart without", "holding A to use it.")))
+            back = lambda app: app.show(app.codes)  # noqa: E731
+            app.show(Message("LAST TRY", ("Restart without", "holding A to use it."), back))
             return
         guard.begin_attempt()  # before the check, as at unlock
         app.show_now(Message("CHECKING", ("",)))

@@ -367,7 +367,7 @@ def test_restore_an_encrypted_backup_onto_the_token(board, tmp_path):
     result = run(board, "restore", backup, "--password", "wrong")
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [f"Error: {DAMAGED}"]
-    board.press_later("B", after=0.5)
+    board.press_later("B", after=1.0)
     result = run(board, "restore", backup, input="pass phrase\n")  # asked for
     assert result.exit_code == 0, result.output
     assert "Added 2 accounts; the token now holds 5." in result.output
@@ -390,12 +390,12 @@ def test_a_paper_sheet_restores_a_token_and_clones_a_spare(board, tmp_path):
     assert "Would restore 2 accounts." in result.output
     assert check_value(TOKEN_ACCOUNTS[0].secret) not in result.output
 
-    board.press_later("B", after=0.5)
+    board.press_later("B", after=1.0)
     assert run(board, "restore", pdf).exit_code == 0
     assert_shows_codes_of(board, TOKEN_ACCOUNTS)
     with demo_board(tmp_path / "spare", utc=T0) as spare:
         unlock(spare)
-        spare.press_later("B", after=0.5)
+        spare.press_later("B", after=1.0)
         result = run(spare, "restore", pdf)
         assert result.exit_code == 0, result.output
         assert_shows_codes_of(spare, TOKEN_ACCOUNTS)
@@ -404,7 +404,7 @@ def test_a_paper_sheet_restores_a_token_and_clones_a_spare(board, tmp_path):
 def test_add_with_backup_writes_the_backup_first(board, tmp_path):
     link = uri.build(TOKEN_ACCOUNTS[1])
     backup = tmp_path / "new.skbackup"
-    board.press_later("B", after=0.5)
+    board.press_later("B", after=1.0)
     result = run(board, "add", link, "--backup", backup, "--backup-passphrase", "a b c d e f")
     assert result.exit_code == 0, result.output
     assert restore.load(backup.read_bytes(), "a b c d e f") == [uri.parse(link)]
@@ -420,7 +420,7 @@ def test_import_with_backup_asks_for_the_passphrase_twice(board, tmp_path):
     source = tmp_path / "export.txt"
     source.write_text("\n".join(uri.build(account) for account in TOKEN_ACCOUNTS))
     backup = tmp_path / "import.skbackup"
-    board.press_later("B", after=0.5)
+    board.press_later("B", after=1.0)
     typed = "long enough pass phrase\nlong enough pass phrase\n"
     result = run(board, "import", source, "--backup", backup, input=typed)
     assert result.exit_code == 0, result.output

@@ -28,10 +28,10 @@ def test_info_and_list(board):
 
 
 def test_rename_and_remove_after_a_yes_on_the_token(board):
-    board.press_later("B", after=0.5)
+    board.press_later("B", after=1.0)
     result = run(board, "rename", "0", "--issuer", "Example")
     assert result.exit_code == 0, result.output
-    board.press_later("B", after=0.5)
+    board.press_later("B", after=1.0)
     assert run(board, "remove", "1").exit_code == 0
     listing = run(board, "list").output
     assert "Example" in listing and "bob@example.com" not in listing
@@ -76,7 +76,7 @@ def test_time_sync_and_show(board, monkeypatch, tmp_path):
 def test_wipe_asks_twice(board):
     result = run(board, "wipe", input="n\n")
     assert result.exit_code == 1
-    board.press_later("B", after=0.5)
+    board.press_later("B", after=1.0)
     result = run(board, "wipe", "--yes")
     assert result.exit_code == 0, result.output
     assert not any(board.drive.glob("vault.*"))
@@ -109,7 +109,7 @@ VECTORS = Path(__file__).resolve().parents[1] / "vectors" / "importers"
 
 
 def test_add_a_uri_after_a_yes_on_the_token(board):
-    board.press_later("B", after=0.5)
+    board.press_later("B", after=1.0)
     uri = "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub"
     result = run(board, "add", uri)
     assert result.exit_code == 0, result.output
@@ -118,7 +118,7 @@ def test_add_a_uri_after_a_yes_on_the_token(board):
 
 
 def test_add_by_hand_with_a_hidden_secret(board):
-    board.press_later("B", after=0.5)
+    board.press_later("B", after=1.0)
     typed = "Example\nalice\nJBSW Y3DP EHPK 3PXP\ntotp\nSHA1\n6\n30\n"
     result = run(board, "add", "--manual", input=typed)
     assert result.exit_code == 0, result.output
@@ -129,7 +129,7 @@ def test_add_by_hand_with_a_hidden_secret(board):
 def test_add_from_a_qr_image(board, tmp_path):
     image = tmp_path / "qr.png"
     segno.make("otpauth://totp/Shop:bob?secret=JBSWY3DPEHPK3PXP&issuer=Shop").save(image, scale=4)
-    board.press_later("B", after=0.5)
+    board.press_later("B", after=1.0)
     assert run(board, "add", "--qr", str(image)).exit_code == 0
     assert "Shop" in run(board, "list").output
 
@@ -139,7 +139,7 @@ def test_import_an_encrypted_aegis_vault(board):
     result = run(board, "import", str(vault), "--password", "wrong")
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == ["Error: wrong password for this Aegis vault"]
-    board.press_later("B", after=0.5)
+    board.press_later("B", after=1.0)
     result = run(board, "import", str(vault), input="test\n")  # asked for the password
     assert result.exit_code == 0, result.output
     assert "the token now holds" in result.output
@@ -148,7 +148,7 @@ def test_import_an_encrypted_aegis_vault(board):
 def test_verify_compares_key_check_values(board, tmp_path):
     source = tmp_path / "uris.txt"
     source.write_text("otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub\n")
-    board.press_later("B", after=0.5)
+    board.press_later("B", after=1.0)
     run(board, "import", str(source))
     assert run(board, "verify", str(source)).exit_code == 0
     source.write_text("otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXQ&issuer=GitHub\n")

@@ -42,7 +42,7 @@ def test_add_after_confirmation_then_the_code_on_the_oled_is_pyotps(board):
 def test_the_listing_has_no_secrets_and_check_values_match(board):
     connection = board.connect()
     token = Token(connection)
-    board.press_later("B", after=0.5)
+    board.press_later("B", after=1.0)
     token.add([GITHUB])
     connection.reset_input_buffer()
     token.accounts()
@@ -83,7 +83,7 @@ def test_a_batch_cut_by_a_disconnect_changes_nothing(board):
     connection = board.connect()
     token = Token(connection)
     before = {p.name: p.read_bytes() for p in board.drive.glob("vault.*")}
-    board.press_later("B", after=0.5)
+    board.press_later("B", after=1.0)
     token._send({"v": 1, "id": 99, "op": "add", "count": 3})
     token._receive(99, 5.0)
     token._send({"v": 1, "op": "item", "account": {"secret": "00ff", "name": "one"}})
@@ -100,7 +100,7 @@ def test_a_batch_cut_by_a_disconnect_changes_nothing(board):
 
 def test_a_bad_item_aborts_the_whole_batch(board):
     token = Token(board.connect())
-    board.press_later("B", after=0.5)
+    board.press_later("B", after=1.0)
     token._send({"v": 1, "id": 7, "op": "add", "count": 2})
     token._receive(7, 5.0)
     token._send({"v": 1, "op": "item", "account": {"secret": "00ff", "name": "fine"}})
@@ -112,11 +112,11 @@ def test_a_bad_item_aborts_the_whole_batch(board):
 
 def test_rename_remove_reorder_each_after_a_yes(board):
     token = Token(board.connect())
-    board.press_later("B", after=0.5)
+    board.press_later("B", after=1.0)
     token.rename(0, "Example", "alice")
-    board.press_later("B", after=0.5)
+    board.press_later("B", after=1.0)
     token.reorder([2, 0, 1])
-    board.press_later("B", after=0.5)
+    board.press_later("B", after=1.0)
     token.remove(2)
     assert labels(token) == ["Steam: demo", "Example: alice"]
 
@@ -193,7 +193,7 @@ def test_random_frames_never_crash_the_token_long(board, frames):
 
 def test_wipe_after_a_yes_returns_to_first_boot(board):
     token = Token(board.connect())
-    board.press_later("B", after=0.5)
+    board.press_later("B", after=1.0)
     token.wipe()
     assert not any(board.drive.glob("vault.*"))
     assert token.info()["state"] == "empty"

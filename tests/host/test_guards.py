@@ -130,3 +130,22 @@ def test_names_with_markup_are_shown_as_written(board, tmp_path):
     assert result.exit_code == 0, result.output
     assert "[/b]" in result.output and "[link=x]y" in result.output
     assert json.dumps  # the listing above is plain text, never markup
+
+
+def test_a_large_trim_needs_a_yes_on_the_token(board):
+    token = Token(board.connect())
+    token.request("set_time", utc=round(board.utc()))  # a sync: a trim may follow
+    with pytest.raises(DeviceError) as error:
+        token.request("set_trim", timeout=40.0, aging=-127, correction=-20000)  # 213 ppm fast
+    assert error.value.code == "timeout"
+    board.press_later("B", after=1.0)
+    token.request("set_time", utc=round(board.utc()))
+    assert token.request("set_trim", timeout=40.0, aging=-127, correction=-20000)["ok"]
+
+
+def test_a_press_begun_before_the_question_was_readable_does_not_count(board):
+    token = Token(board.connect())
+    board.press_later("B", after=0.3, seconds=0.4)  # down at 0.3 s, up at 0.7 s
+    with pytest.raises(DeviceError):
+        token.request("remove", timeout=40.0, index=0)
+    assert len(token.accounts()) == 3

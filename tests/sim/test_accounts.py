@@ -118,3 +118,16 @@ def test_changing_the_pin_needs_the_current_one(tmp_path):
         board.step(0.5)
         assert panel(board) == pin_frame(board, "demo PIN 123456")
         assert board.modules["smartkey_fw.pin"].PinGuard(board.state.nvm).failures == 1
+
+
+def test_changing_the_pin_in_maintenance_mode_says_it_cannot(tmp_path):
+    with demo_board(tmp_path, utc=T0) as board:
+        board.step(0.5)
+        board.power_cycle(hold=("A",))
+        unlock(board)
+        board.hold("B", 1.0)
+        for _ in range(5):  # Change PIN
+            board.press("C")
+        board.press("B")
+        lines = ("Maintenance mode:", "a new PIN cannot", "be saved.")
+        assert panel(board) == message_frame(board, "READ-ONLY", lines)

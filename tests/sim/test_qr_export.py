@@ -36,7 +36,7 @@ def test_the_qr_on_the_oled_is_the_accounts_uri(board, tmp_path):
     board.press("C")  # the SHA-256 demo account
     open_export(board)
     enter_pin(board, DEMO_PIN)
-    board.press_later("B", after=0.5)  # yes, show the secret
+    board.press_later("B", after=1.0)  # yes, show the secret
     board.step(1.5)
     texts = scanned(board, tmp_path)
     assert len(texts) == 1
@@ -66,7 +66,7 @@ def test_without_the_pin_no_qr_is_drawn(board, tmp_path):
 def test_saying_no_draws_no_qr(board, tmp_path):
     open_export(board)
     enter_pin(board, DEMO_PIN)
-    board.press_later("A", after=0.5)
+    board.press_later("A", after=1.0)
     board.step(1.5)
     assert scanned(board, tmp_path) == []
 
