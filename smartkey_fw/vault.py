@@ -162,11 +162,27 @@ class Vault:
         if intact:
             self._use(intact[0][1])
             self.state = LOCKED
+            self._forget_old_pin(intact)
         elif any(self._exists(which) for which in range(len(_NAMES))):
             self.state = DAMAGED
         else:
             self.state = EMPTY
         return self.state
+
+    def _forget_old_pin(self, intact: "List[Tuple[int, int]]") -> None:
+        """A vault.old under another salt opens with a previous PIN: it is what a power cut
+        right after a PIN change leaves. It is never needed (the new PIN cannot open it), so
+        it is overwritten now."""
+        newest = intact[0][1]
+        if not self.writable or newest == _OLD or not any(w == _OLD for _g, w in intact):
+            return
+        with open(self._path(_OLD), "rb") as f:
+            old_salt = f.read(_HEADER)[10:26]
+        if old_salt != bytes(self._header[10:26]):
+            try:
+                self._destroy(_OLD)
+            except OSError:
+                pass
 
     def _exists(self, which: int) -> bool:
         try:

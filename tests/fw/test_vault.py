@@ -293,3 +293,17 @@ def test_a_read_only_flash_refuses_changes_clearly(fresh):
     assert read_only.unlock(PIN)
     with pytest.raises(vault_mod.ReadOnlyError, match="read-only"):
         read_only.commit(additions=accounts(Account, 1))
+
+
+def test_a_copy_under_the_old_pin_left_by_a_power_cut_is_overwritten_at_boot(fresh):
+    flash, vault_mod, Account = fresh
+    vault = vault_mod.Vault(UID, "/")
+    vault.create(PIN)
+    vault.commit(additions=accounts(Account, 2))
+    old_copy = bytes(flash.files["/vault.bin"])
+    vault.commit(pin="13579135")
+    # As if the power failed after the new vault was in place, before the old one was erased:
+    flash.files["/vault.old"] = bytearray(old_copy)
+    again = reopen(flash, vault_mod)
+    assert "/vault.old" not in flash.files
+    assert again.unlock("13579135") and not again.unlock(PIN)
