@@ -1,5 +1,6 @@
 """The firmware on the virtual board: I2C traffic, and the vault's costs at 250 accounts."""
 
+import contextlib
 import tempfile
 import time
 import tracemalloc
@@ -13,24 +14,30 @@ from smartkey.sim.buttons import enter_pin
 T0 = 1_700_000_000
 
 
-def _i2c_rows(profile):
+@contextlib.contextmanager
+def _unlocked_demo(profile="pico"):
+    """A demo board, unlocked, that stays bright (a dimmed screen's first press only wakes it)."""
     with tempfile.TemporaryDirectory() as tmp:
         board = VirtualBoard(Path(tmp) / "drive", utc=T0, profile=profile)
         with open(board.drive / "settings.toml", "a") as f:
-            # Bright throughout: a dimmed screen's first press only wakes it.
             f.write("SMARTKEY_DEMO = 1\nSMARTKEY_DIM_AFTER = 0\nSMARTKEY_BLANK_AFTER = 0\n")
         with board:
             board.step(0.5)
             enter_pin(board, "123456")
             board.step(1.0)
-            start, written = board.utc(), board.bus.bytes_written.copy()
-            board.step(30.0)
-            seconds = board.utc() - start
-            display = board.bus.bytes_written[0x3C] - written[0x3C]
-            clock = board.bus.bytes_written[0x68] - written[0x68]
-            before = board.bus.bytes_written[0x3C]
-            board.press("C")
-            press = board.bus.bytes_written[0x3C] - before
+            yield board
+
+
+def _i2c_rows(profile):
+    with _unlocked_demo(profile) as board:
+        start, written = board.utc(), board.bus.bytes_written.copy()
+        board.step(30.0)
+        seconds = board.utc() - start
+        display = board.bus.bytes_written[0x3C] - written[0x3C]
+        clock = board.bus.bytes_written[0x68] - written[0x68]
+        before = board.bus.bytes_written[0x3C]
+        board.press("C")
+        press = board.bus.bytes_written[0x3C] - before
     return [
         (f"{profile}: display, code shown (B/s)", f"{display / seconds:,.0f}"),
         (f"{profile}: DS3231 reads (B/s written)", f"{clock / seconds:,.0f}"),
@@ -105,21 +112,14 @@ def _provisioning_rows():
         Account(secret=bytes([i]) * 20, issuer=f"Issuer {i}", name=f"user{i}@example.com")
         for i in range(247)
     ]
-    with tempfile.TemporaryDirectory() as tmp:
-        board = VirtualBoard(Path(tmp) / "drive", utc=T0)
-        with open(board.drive / "settings.toml", "a") as f:
-            f.write("SMARTKEY_DEMO = 1\n")
-        with board:
-            board.step(0.5)
-            enter_pin(board, "123456")
-            board.step(0.5)
-            counting = _CountingFilesystem(board.state.filesystem)
-            board.state.filesystem = counting
-            token = Token(board.connect())
-            board.press_later("B", after=1.0)
-            started = time.perf_counter()
-            total = token.add(accounts)
-            elapsed = time.perf_counter() - started
+    with _unlocked_demo() as board:
+        counting = _CountingFilesystem(board.state.filesystem)
+        board.state.filesystem = counting
+        token = Token(board.connect())
+        board.press_later("B", after=1.0)
+        started = time.perf_counter()
+        total = token.add(accounts)
+        elapsed = time.perf_counter() - started
     return [
         (
             f"provision {len(accounts)} accounts (to {total}) in one batch (s, wall)",

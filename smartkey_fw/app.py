@@ -205,10 +205,9 @@ class App:
         """The self-test (selftest.py), plus a display pattern and, with someone at the token,
         each button. Returns (name, ok, detail) tuples; shows the summary on the screen."""
         from smartkey_fw import selftest
-        from smartkey_fw.ui.message import Message as Shown
 
         previous = self.screen
-        self.show_now(Shown("SELF-TEST", ("running ...",)))
+        self.show_now(Message("SELF-TEST", ("running ...",)))
         results = selftest.run(self)
         if self.canvas is not None and self.panel is not None:
             for lit in (1, 0):  # every pixel on, then off: dead pixels and stuck rows show
@@ -218,7 +217,7 @@ class App:
             self._shown = None
         if with_buttons:
             for event, name in ((buttons.A, "A"), (buttons.B, "B"), (buttons.C, "C")):
-                prompt = Shown("SELF-TEST", ("Press button " + name,))
+                prompt = Message("SELF-TEST", ("Press button " + name,))
                 pressed = self.wait_for_button(prompt, (event,), 10)
                 results.append(("button " + name, pressed == event, ""))
         failed = [r[0] for r in results if not r[1]]

@@ -26,18 +26,23 @@ def step_to(board, utc):
     board.step(utc - board.utc())
 
 
-def drawn(board, draw, *args):
-    """The frame the firmware's own drawing code makes, as rows of panel pixels."""
+def _rendered(board, paint):
+    """What ``paint(canvas)`` draws with the firmware's own Canvas, as rows of panel pixels."""
     width, height = board.oled.width, board.oled.height
     canvas = board.modules["smartkey_fw.ui.canvas"].Canvas(
         bytearray(width * height // 8), width, height
     )
-    module = "smartkey_fw.ui.codes" if draw == "draw_code" else "smartkey_fw.ui.message"
-    getattr(board.modules[module], draw)(canvas, *args)
+    paint(canvas)
     return [
         [(canvas.buf[(y // 8) * width + x] >> (y % 8)) & 1 for x in range(width)]
         for y in range(height)
     ]
+
+
+def drawn(board, draw, *args):
+    """The frame the firmware's own drawing code makes, as rows of panel pixels."""
+    module = "smartkey_fw.ui.codes" if draw == "draw_code" else "smartkey_fw.ui.message"
+    return _rendered(board, lambda canvas: getattr(board.modules[module], draw)(canvas, *args))
 
 
 def message_frame(board, title, lines):
@@ -60,16 +65,8 @@ def set_up(board, pin):
 
 def pin_frame(board, note, title="Enter PIN"):
     """The PIN entry screen as the firmware draws it, with no digit entered yet."""
-    width, height = board.oled.width, board.oled.height
-    canvas = board.modules["smartkey_fw.ui.canvas"].Canvas(
-        bytearray(width * height // 8), width, height
-    )
     entry = board.modules["smartkey_fw.ui.pin_entry"].PinEntry(title, None, note)
-    entry.draw(canvas, entry.view(None, None))
-    return [
-        [(canvas.buf[(y // 8) * width + x] >> (y % 8)) & 1 for x in range(width)]
-        for y in range(height)
-    ]
+    return _rendered(board, lambda canvas: entry.draw(canvas, entry.view(None, None)))
 
 
 def code_frame(board, label, totp):

@@ -4,9 +4,9 @@ Each flow is a chain of screens; the vault and the PIN guard do the work, this m
 decides what the user sees next.
 """
 
-from smartkey_fw import demo, vault
+from smartkey_fw import vault
 from smartkey_fw.ui.menu import Menu
-from smartkey_fw.ui.message import Message
+from smartkey_fw.ui.message import Message, draw_message
 from smartkey_fw.ui.pin_entry import PinEntry
 
 try:
@@ -23,6 +23,8 @@ def start(app: Any) -> None:
     if state == vault.LOCKED:
         app.guard.if_unreadable = app.guard.max_tries - 1
     if state == vault.EMPTY and app.demo and app.vault.writable:
+        from smartkey_fw import demo  # only a demo token needs it
+
         demo.seed(app.vault, DEMO_PIN)
         app.guard.reset()
         app.vault.lock()
@@ -310,6 +312,4 @@ class Wait:
             app.show(self.then)
 
     def draw(self, canvas: Any, view: tuple) -> None:
-        from smartkey_fw.ui.message import draw_message
-
         draw_message(canvas, "WAIT", ("Too many wrong PINs.", "Try again in %d s" % view[1]))

@@ -5,7 +5,7 @@ import base64
 import pyotp
 import pytest
 
-from board_helpers import T0, panel, step_to
+from board_helpers import T0, message_frame, panel, step_to
 from smartkey.device import Token
 
 ALICE_SEED = b"12345678901234567890"
@@ -76,13 +76,7 @@ def test_locked_the_type_action_sends_no_report_at_all(board):
 def test_without_a_computer_it_says_so_and_does_not_hang(board):
     board.hid.connected = False  # a charger, not a computer
     type_code(board)
-    drawn = board.modules["smartkey_fw.ui.message"]
-    width = board.oled.width
-    canvas = board.modules["smartkey_fw.ui.canvas"].Canvas(bytearray(1024), width, 64)
-    drawn.draw_message(canvas, "NOT TYPED", ("No computer is", "listening on USB."))
-    frame = [
-        [(canvas.buf[(y // 8) * 128 + x] >> (y % 8)) & 1 for x in range(128)] for y in range(64)
-    ]
+    frame = message_frame(board, "NOT TYPED", ("No computer is", "listening on USB."))
     assert panel(board) == frame
     board.step(4.0)  # the notice goes away and the code is back
     assert panel(board) != frame
