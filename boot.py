@@ -19,7 +19,10 @@ button.switch_to_input(pull=digitalio.Pull.UP)
 maintenance = not button.value
 button.deinit()
 
-usb_hid.enable((usb_hid.Device.KEYBOARD,), boot_device=1)
+# boot_device=0: a BIOS-style boot keyboard must be USB interface 0, which the CDC interfaces
+# take; asking for one with CDC enabled resets CircuitPython into safe mode. Operating systems
+# use the report protocol, which every keyboard has.
+usb_hid.enable((usb_hid.Device.KEYBOARD,), boot_device=0)
 if maintenance:
     usb_cdc.enable(console=True, data=True)
 else:
