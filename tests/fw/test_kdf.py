@@ -41,7 +41,7 @@ def test_leading_zero_bytes_are_kept():
     # The running XOR is an integer; a result whose first byte is zero must still be 20 bytes.
     found = next(
         salt
-        for salt in (bytes([i]) for i in range(256))
+        for salt in (i.to_bytes(2, "big") for i in range(65536))
         if hashlib.pbkdf2_hmac("sha1", b"pin", salt, 3, 20)[0] == 0
     )
     assert kdf.pbkdf2_sha1(b"pin", found, 3) == hashlib.pbkdf2_hmac("sha1", b"pin", found, 3, 20)
