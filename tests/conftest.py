@@ -13,7 +13,7 @@ import pytest
 from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+VECTORS = ROOT / "tests" / "vectors"
 FAKES = ROOT / "tools" / "smartkey" / "sim" / "fakes"
 
 for path in (ROOT, FAKES):

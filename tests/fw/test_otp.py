@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from base32_cases import ACCEPTED, REJECTED
-from conftest import ROOT, SHARED
+from conftest import VECTORS
 from smartkey_fw import otp
 
 RFC_SEEDS = {
@@ -36,14 +36,14 @@ def hash_path(request):
 
 
 @pytest.mark.parametrize(
-    "row", _tsv(SHARED / "vectors" / "rfc4226.tsv"), ids=lambda r: r["counter"]
+    "row", _tsv(VECTORS / "rfc4226.tsv"), ids=lambda r: r["counter"]
 )
 def test_rfc4226_hotp(row, hash_path):
     assert otp.hotp(RFC_SEEDS["sha1"], int(row["counter"])) == row["hotp"]
 
 
 @pytest.mark.parametrize(
-    "row", _tsv(SHARED / "vectors" / "rfc6238.tsv"), ids=lambda r: r["time"] + r["algorithm"]
+    "row", _tsv(VECTORS / "rfc6238.tsv"), ids=lambda r: r["time"] + r["algorithm"]
 )
 def test_rfc6238_totp(row, hash_path):
     algorithm = row["algorithm"].lower()
@@ -53,7 +53,7 @@ def test_rfc6238_totp(row, hash_path):
 
 
 @pytest.mark.parametrize(
-    "row", _tsv(ROOT / "tests" / "vectors" / "steam.tsv"), ids=lambda r: r["time"]
+    "row", _tsv(VECTORS / "steam.tsv"), ids=lambda r: r["time"]
 )
 def test_steam_known_answers(row, hash_path):
     key = base64.b64decode("cnOgv/KdpLoP6Nbh0GMkXkPXALQ=")

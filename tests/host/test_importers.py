@@ -23,13 +23,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from conftest import ROOT, SHARED
+from conftest import VECTORS
 from smartkey import importers
 from smartkey.account import ALGORITHMS, Account
 from smartkey.importers import ImportFailed
 from smartkey.importers.migration import payload_class
 
-SAMPLES = ROOT / "tests" / "vectors" / "importers"
+SAMPLES = VECTORS / "importers"
 PASSWORD = "test"  # the password of every encrypted sample (Aegis's DatabaseImporterTest)
 
 
@@ -131,7 +131,7 @@ def test_encrypted_exports_need_the_right_password(name):
 
 
 @pytest.mark.parametrize(
-    "line", SHARED.joinpath("vectors", "ga-migration.jsonl").read_text().splitlines()
+    "line", VECTORS.joinpath("ga-migration.jsonl").read_text().splitlines()
 )
 def test_google_authenticator_exports(line):
     case = json.loads(line)
@@ -153,7 +153,7 @@ def test_google_authenticator_exports(line):
 def test_uri_lists_skip_blank_lines_and_comments_and_keep_their_order():
     uris = [
         json.loads(line)["uri"]
-        for line in SHARED.joinpath("vectors", "uris-valid.jsonl").read_text().splitlines()
+        for line in VECTORS.joinpath("uris-valid.jsonl").read_text().splitlines()
     ]
     text = "\ufeff# exported by hand\r\n\r\n" + "\r\n".join(uris) + "\r\n  # the end\n"
     accounts = importers.load(text.encode())
@@ -610,7 +610,7 @@ def test_qr_images_of_built_uris(kind, account):
 def test_all_qr_codes_of_one_image_load(kind):
     lines = sample("plain.txt").decode().splitlines()
     migration = json.loads(
-        SHARED.joinpath("vectors", "ga-migration.jsonl").read_text().splitlines()[0]
+        VECTORS.joinpath("ga-migration.jsonl").read_text().splitlines()[0]
     )
     image = side_by_side(
         qr_image(lines[0]), qr_image(migration["uri"]), qr_image("https://example.com")

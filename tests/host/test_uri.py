@@ -1,4 +1,4 @@
-"""otpauth URIs: the shared vectors, other projects' parser tests, and properties of parse/build.
+"""otpauth URIs: tests/vectors/, other projects' parser tests, and properties of parse/build.
 
 Cases marked "pyotp", "ykman" or "Aegis" come from those projects' own test suites
 (pyotp test.py ParseUriTest, yubikey-manager tests/test_oath.py, Aegis GoogleAuthInfoTest and
@@ -15,16 +15,15 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from base32_cases import ACCEPTED, REJECTED
-from conftest import SHARED
+from conftest import VECTORS
 from smartkey import base32, uri
 from smartkey.account import ALGORITHMS, Account, AccountError
 from smartkey.uri import UriError
 from smartkey_fw import otp
 
-VECTORS = SHARED / "vectors"
 VALID = [json.loads(line) for line in (VECTORS / "uris-valid.jsonl").read_text().splitlines()]
 INVALID = [line for line in (VECTORS / "uris-invalid.txt").read_text().splitlines() if line]
-# The field each shared invalid URI must be rejected for.
+# The field each invalid URI of uris-invalid.txt must be rejected for.
 INVALID_FIELD = {
     "http://hello.com": "scheme",
     "otpauth://totp": "secret",
@@ -50,24 +49,24 @@ def fields_of(account):
     }
 
 
-# --- shared vectors ------------------------------------------------------------------------------
+# --- tests/vectors/ ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("vector", VALID, ids=lambda v: v["uri"][:60])
-def test_shared_valid_vectors(vector):
+def test_valid_uri_vectors(vector):
     got = fields_of(uri.parse(vector["uri"]))
     assert {key: got[key] for key in vector["expect"]} == vector["expect"]
 
 
 @pytest.mark.parametrize("vector", VALID, ids=lambda v: v["uri"][:60])
-def test_shared_valid_vectors_survive_build(vector):
+def test_valid_uri_vectors_survive_build(vector):
     account = uri.parse(vector["uri"])
     assert uri.parse(uri.build(account)) == account
 
 
 @pytest.mark.parametrize("text", INVALID)
-def test_shared_invalid_vectors_name_the_field(text):
-    with pytest.raises(UriError, match=INVALID_FIELD.get(text, "")):
+def test_invalid_uri_vectors_name_the_field(text):
+    with pytest.raises(UriError, match=INVALID_FIELD[text]):
         uri.parse(text)
     assert issubclass(UriError, ValueError) and issubclass(UriError, AccountError)
 
