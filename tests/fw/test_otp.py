@@ -35,9 +35,7 @@ def hash_path(request):
     otp.use_native(True)
 
 
-@pytest.mark.parametrize(
-    "row", _tsv(VECTORS / "rfc4226.tsv"), ids=lambda r: r["counter"]
-)
+@pytest.mark.parametrize("row", _tsv(VECTORS / "rfc4226.tsv"), ids=lambda r: r["counter"])
 def test_rfc4226_hotp(row, hash_path):
     assert otp.hotp(RFC_SEEDS["sha1"], int(row["counter"])) == row["hotp"]
 
@@ -52,9 +50,7 @@ def test_rfc6238_totp(row, hash_path):
     assert otp.backend(algorithm) == hash_path
 
 
-@pytest.mark.parametrize(
-    "row", _tsv(VECTORS / "steam.tsv"), ids=lambda r: r["time"]
-)
+@pytest.mark.parametrize("row", _tsv(VECTORS / "steam.tsv"), ids=lambda r: r["time"])
 def test_steam_known_answers(row, hash_path):
     key = base64.b64decode("cnOgv/KdpLoP6Nbh0GMkXkPXALQ=")
     assert otp.steam(key, int(row["time"])) == row["code"]

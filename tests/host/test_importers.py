@@ -130,9 +130,7 @@ def test_encrypted_exports_need_the_right_password(name):
         importers.load(sample(name), "tset")
 
 
-@pytest.mark.parametrize(
-    "line", VECTORS.joinpath("ga-migration.jsonl").read_text().splitlines()
-)
+@pytest.mark.parametrize("line", VECTORS.joinpath("ga-migration.jsonl").read_text().splitlines())
 def test_google_authenticator_exports(line):
     case = json.loads(line)
     got = [
@@ -609,9 +607,7 @@ def test_qr_images_of_built_uris(kind, account):
 @pytest.mark.parametrize("kind", ["PNG", "JPEG"])
 def test_all_qr_codes_of_one_image_load(kind):
     lines = sample("plain.txt").decode().splitlines()
-    migration = json.loads(
-        VECTORS.joinpath("ga-migration.jsonl").read_text().splitlines()[0]
-    )
+    migration = json.loads(VECTORS.joinpath("ga-migration.jsonl").read_text().splitlines()[0])
     image = side_by_side(
         qr_image(lines[0]), qr_image(migration["uri"]), qr_image("https://example.com")
     )
