@@ -34,3 +34,11 @@ def board(tmp_path):
     with demo_board(tmp_path, utc=T0) as board:
         unlock(board)
         yield board
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say in one line when a real-CircuitPython tier did not run, and why (tests/real_cp.py)."""
+    from real_cp import summary_lines
+
+    for line in summary_lines(terminalreporter.stats):
+        terminalreporter.write_line("real CircuitPython: " + line, yellow=True)
