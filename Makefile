@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: sim test test-long bench clean screenshots
+.PHONY: sim test test-long bench clean screenshots golden
 
 $(STAMP): requirements/host.txt requirements/dev.txt requirements/drivers.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,9 @@ clean:
 
 screenshots: $(STAMP)
 	$(BIN)/python -P docs/screenshots.py
+
+# Rewrites the golden images of the OLED (tests/golden/) from the current firmware. Only after
+# a change to the screens that is meant: look at every changed image (git diff) before committing.
+golden: $(STAMP)
+	SMARTKEY_GOLDEN=update $(BIN)/pytest -p no:xdist tests/sim/test_golden.py
+	git status --short tests/golden

@@ -1,0 +1,182 @@
+"""Every screen of the token, on both profiles, pixel for pixel against its reviewed golden image
+in tests/golden/ (see tests/goldens.py; `make golden` rewrites them on purpose)."""
+
+import pytest
+from PIL import Image
+
+from board_helpers import T0, demo_board, set_up, step_to, unlock
+from goldens import GOLDEN, UPDATE, assert_golden, read_golden
+from smartkey.account import Account
+from smartkey.device import Token
+from smartkey.sim import VirtualBoard
+from smartkey.sim.buttons import enter_pin
+
+PROFILES = ("pico", "feather32")
+GLYPH_LABELS = ("ABCDEFGHIJKLMNOPQRSTU", "VWXYZ 0123456789 next")  # the OCR's alphabet
+
+
+def fresh(board):
+    board.step(0.5)
+
+
+def choose_pin(board):
+    board.step(0.5)
+    board.press("B")  # past the welcome
+    for button in "CBCC":  # two digits chosen: the first is masked, the second shown
+        board.press(button)
+
+
+def pin_entry(board):
+    board.step(0.5)
+    for button in "CBC":
+        board.press(button)
+
+
+def wrong_pin(board):
+    board.step(0.5)
+    enter_pin(board, "111111")
+    board.step(0.5)
+
+
+def waiting(board):
+    board.step(0.5)
+    for _ in range(3):  # the third wrong PIN costs a wait
+        enter_pin(board, "111111")
+        board.step(0.5)
+
+
+def account(presses):
+    def show(board):
+        unlock(board)
+        for _ in range(presses):
+            board.press("C")
+
+    return show
+
+
+def next_code(board):
+    unlock(board)
+    step_to(board, T0 + 7.2)  # 2.8 s left in the period: the next code shows too
+
+
+def add(board, accounts):
+    board.press_later("B", after=0.8)
+    Token(board.connect()).add(accounts)
+
+
+def hotp(board):
+    unlock(board)
+    add(board, [Account(secret=b"hotp secret 12345678", issuer="Bank", name="me", type="hotp")])
+    board.press("A")  # the last account
+    board.press("B")  # its first code
+
+
+def set_time(board):
+    board.rtc.lose_power()
+    board.power_cycle()
+    unlock(board)
+
+
+def menu(board):
+    unlock(board)
+    board.hold("B", 1.0)
+
+
+def confirm_add(board):
+    unlock(board)
+    Token(board.connect())._send({"v": 1, "id": 1, "op": "add", "count": 12})
+    board.step(0.5)
+
+
+def export_qr(board):
+    menu(board)
+    for _ in range(2):  # Lock now, Type code, Export as QR
+        board.press("C")
+    board.press("B")
+    if board.oled.height >= 64:
+        enter_pin(board, "123456")
+        board.press_later("B", after=1.0)
+        board.step(1.5)
+
+
+def no_accounts(board):
+    set_up(board, "135790")
+    board.step(0.5)
+
+
+def glyphs(label):
+    def show(board):
+        unlock(board)
+        add(board, [Account(secret=b"glyph sheet 12345678", name=label)])
+        board.press("A")  # the last account
+
+    return show
+
+
+# name: (profiles, demo accounts, board options, what to do after power-on)
+SCREENS = {
+    "new-token": (PROFILES, False, {}, fresh),
+    "choose-pin": (PROFILES, False, {}, choose_pin),
+    "no-accounts": (PROFILES, False, {}, no_accounts),
+    "pin-entry": (PROFILES, True, {}, pin_entry),
+    "pin-wrong": (PROFILES, True, {}, wrong_pin),
+    "pin-wait": (PROFILES, True, {}, waiting),
+    "code-sha1": (PROFILES, True, {}, account(0)),
+    "code-sha256": (PROFILES, True, {}, account(1)),
+    "code-steam": (PROFILES, True, {}, account(2)),
+    "code-next": (PROFILES, True, {}, next_code),
+    "code-hotp": (PROFILES, True, {}, hotp),
+    "set-time": (PROFILES, True, {}, set_time),
+    "no-clock": (PROFILES, True, {"rtc": False}, lambda board: unlock(board)),
+    "menu": (PROFILES, True, {}, menu),
+    "confirm-add": (PROFILES, True, {}, confirm_add),
+    "export-qr": (PROFILES, True, {}, export_qr),  # the QR on 128×64, NO ROOM on 128×32
+    "glyphs-1": (("pico",), True, {}, glyphs(GLYPH_LABELS[0])),
+    "glyphs-2": (("pico",), True, {}, glyphs(GLYPH_LABELS[1])),
+}
+
+CASES = [
+    pytest.param(name, profile, id=f"{name}-{profile}")
+    for name, (profiles, *_rest) in SCREENS.items()
+    for profile in profiles
+]
+
+
+def screen(tmp_path, name, profile):
+    """The board after ``name``'s actions, still powered."""
+    _profiles, demo, options, actions = SCREENS[name]
+    if demo:
+        board = demo_board(tmp_path, utc=T0, profile=profile, **options)
+    else:
+        board = VirtualBoard(tmp_path / "drive", utc=T0, profile=profile, **options)
+    board.power_on()
+    actions(board)
+    return board
+
+
+@pytest.mark.parametrize(("name", "profile"), CASES)
+def test_the_screen_is_its_golden_image(tmp_path, name, profile):
+    board = screen(tmp_path, name, profile)
+    try:
+        assert_golden(board.oled.frame(), f"{name}-{profile}", tmp_path / "golden")
+    finally:
+        board.power_off()
+
+
+def test_every_golden_image_belongs_to_a_screen():
+    expected = {f"{name}-{profile}.png" for name, profile in (case.values for case in CASES)}
+    assert {path.name for path in GOLDEN.glob("*.png")} <= expected
+
+
+def test_a_changed_screen_fails_and_shows_where(tmp_path):
+    if UPDATE:
+        pytest.skip("writing golden images")
+    rows = read_golden(GOLDEN / "code-sha1-pico.png")
+    rows[30][64] ^= 1
+    with pytest.raises(AssertionError, match="1 pixels differ") as error:
+        assert_golden(rows, "code-sha1-pico", tmp_path)
+    assert str(tmp_path / "code-sha1-pico.diff.png") in str(error.value)
+    with Image.open(tmp_path / "code-sha1-pico.diff.png") as diff:
+        assert diff.size == (128 * 4, 64 * 4)
+        assert diff.getpixel((64 * 4, 30 * 4)) in ((255, 40, 40), (40, 255, 40))
+    assert (tmp_path / "code-sha1-pico.actual.png").exists()
