@@ -21,12 +21,18 @@ LONG_C = const(5)
 _LONG = const(3)  # LONG_x = x + _LONG
 _COUNT = const(3)
 _NOT_HELD = const(-1)
+# keypad reports a key already down at its first scan as a press: one it timestamps this soon
+# (ms) after the scanner started was held through the reset (A for maintenance mode), not
+# pressed at the token, and is ignored until released.
+_AT_START = const(50)
+_TICKS_MASK = const(0x1FFFFFFF)  # supervisor.ticks_ms() wraps at 2**29
 
 
 class Buttons:
-    def __init__(self, keys: Any, long_press: int = 800) -> None:
+    def __init__(self, keys: Any, long_press: int = 800, started: int = -1) -> None:
         self.keys = keys
         self.long_press = long_press
+        self.started = started  # supervisor.ticks_ms() when ``keys`` began scanning, or -1
         self._down_at = [_NOT_HELD] * _COUNT
         self._fired = [False] * _COUNT
 
@@ -46,7 +52,7 @@ class Buttons:
             key = event.key_number
             if event.pressed:
                 self._down_at[key] = now
-                self._fired[key] = False
+                self._fired[key] = self._held_from_start(event)
             elif self._down_at[key] != _NOT_HELD:
                 self._down_at[key] = _NOT_HELD
                 if not self._fired[key]:
@@ -58,3 +64,8 @@ class Buttons:
                 self._fired[key] = True
                 return key + _LONG
         return NONE
+
+    def _held_from_start(self, event: Any) -> bool:
+        if self.started < 0:
+            return False
+        return (event.timestamp - self.started) & _TICKS_MASK < _AT_START

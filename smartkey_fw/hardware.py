@@ -34,26 +34,35 @@ class Hardware:
         self.profile = profile.load(board.board_id)
         self.problems: List[str] = []
         p = self.profile
+        scl, sda = _pin(p["scl"]), _pin(p["sda"])
         try:
-            self.i2c: Optional[Any] = busio.I2C(_pin(p["scl"]), _pin(p["sda"]), frequency=400_000)
+            self.i2c: Optional[Any] = busio.I2C(scl, sda, frequency=400_000)
         except RuntimeError:
             # No pull-ups: no module is connected (or SDA/SCL are swapped or loose).
             self.i2c = None
             self.problems.append("Nothing on I2C: check SDA/SCL wiring")
+        except ValueError:
+            # The chip has no I2C on this pair (an RP2040 wants SDA on an even GPIO and SCL
+            # on an odd one of the same I2C block, e.g. GP4/GP5), or a button uses one of them.
+            self.i2c = None
+            self.problems.append("I2C can't use %s/%s" % (p["sda"], p["scl"]))
         self.display = self._display(int(p["width"]), int(p["height"]), int(p["display_address"]))
         self.rtc = self._rtc()
         self.keys = keypad.Keys(
             (_pin(p["a"]), _pin(p["b"]), _pin(p["c"])), value_when_pressed=False, pull=True
         )
+        self.keys_started = supervisor.ticks_ms()  # a key down this early was held at reset
         self.uid = bytes(microcontroller.cpu.uid)
         self.nvm = microcontroller.nvm
         # boot.py decides: normal mode gives the flash to the firmware, maintenance to the host.
         self.flash_writable = not storage.getmount("/").readonly
         self.serial = usb_cdc.data
         if self.serial is not None:
-            # A computer that keeps the port open but stops reading must not freeze the token.
+            # A computer that keeps the port open but stops reading must not freeze the token:
+            # a write then comes back short after this long (protocol.py retries the rest
+            # within its own bound).
             self.serial.timeout = 0
-            self.serial.write_timeout = 0.5
+            self.serial.write_timeout = 0.1
         self._keyboard: Optional[Any] = None
 
     def _display(self, width: int, height: int, address: int) -> Optional[Any]:

@@ -27,9 +27,11 @@ DEFAULT = "pico"
 
 def load(board_id: str) -> Dict[str, Union[str, int]]:
     """The profile for ``board_id`` with any ``SMARTKEY_*`` overrides from settings.toml."""
-    name = settings.text("PROFILE", _BY_BOARD_ID.get(board_id, DEFAULT))
+    default = _BY_BOARD_ID.get(board_id, DEFAULT)
+    name = settings.text("PROFILE", default)
     if name not in _PROFILES:
-        raise ValueError("SMARTKEY_PROFILE must be one of %s" % ", ".join(sorted(_PROFILES)))
+        settings.ignored("PROFILE", name, default)
+        name = default
     sda, scl, a, b, c, width, height = _PROFILES[name]
     return {
         "name": name,

@@ -30,6 +30,7 @@ except ImportError:
 PROTOCOL = const(1)
 MAX_FRAME = const(1024)
 _FRAME_TIMEOUT = const(2000)  # ms a half-sent line may wait for the rest
+_SEND_TIMEOUT = const(1000)  # ms a reply may wait for a host that stopped reading
 _ITEM_TIMEOUT = 5.0  # seconds between the frames of a batch
 _PAGE = const(8)  # accounts per `list` reply
 _KCV_MESSAGE = b"smartkey kcv v1\x00"  # 16 bytes: can never be an HOTP/TOTP counter (8 bytes)
@@ -84,6 +85,7 @@ class Protocol:
         self._approved: Any = None  # (utc, ms) of a clock change the user said yes to
         self._budget = [_AHEAD_BUDGET, _BACK_BUDGET]  # unconfirmed clock change left, s
         self._set_at = -1  # ms (App.ms) of the last clock set: a trim must follow it
+        self._torn = False  # a reply was cut short: the host holds an unfinished line
 
     # -- framing -------------------------------------------------------------------------
     def poll(self, now: int) -> None:
@@ -188,8 +190,26 @@ class Protocol:
         )
 
     def _send(self, fields: dict) -> None:
-        if self.serial is not None and self.serial.connected:
-            self.serial.write(json.dumps(fields).encode() + b"\n")
+        """Write one reply line. A write comes back short when the host stops reading (its
+        ``write_timeout`` ran out): the rest is retried for up to _SEND_TIMEOUT, then the
+        reply is dropped, so a stalled host never holds up the buttons and screen for long."""
+        serial = self.serial
+        if serial is None or not serial.connected:
+            return
+        frame = json.dumps(fields).encode() + b"\n"
+        if self._torn:
+            # End the line a dropped reply left half-sent, so the host skips it as noise and
+            # this reply starts a frame of its own.
+            frame = b"\n" + frame
+        view = memoryview(frame)
+        sent = 0
+        deadline = self.app.ms() + _SEND_TIMEOUT
+        while sent < len(frame):
+            sent += serial.write(view[sent:]) or 0
+            if sent < len(frame) and (not serial.connected or self.app.ms() >= deadline):
+                break
+        # Nothing of a frame sent leaves no fragment behind; part of one does.
+        self._torn = 0 < sent < len(frame) or (self._torn and sent == 0)
 
     # -- operations ----------------------------------------------------------------------
     def _unlocked(self) -> Any:

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smartkey.sim.hid import LAYOUTS, HidHost
+from smartkey.sim.state import SafeModeReset
 
 FAKE = Path(__file__).resolve().parents[2] / "tools" / "smartkey" / "sim" / "fakes" / "usb_hid.py"
 STEAM = "23456789BCDFGHJKMNPQRTVWXY"
@@ -166,7 +167,7 @@ def test_device_constructor_validates_like_circuitpython(board: Board) -> None:
 
 def test_boot_py_choice_applies_when_usb_comes_up(board: Board) -> None:
     usb_hid = board.usb_hid
-    usb_hid.enable((usb_hid.Device.KEYBOARD,), boot_device=1)
+    usb_hid.enable((usb_hid.Device.KEYBOARD,))
     usb_hid.set_interface_name("smartkey")
     board.boot()
     assert [(d.usage_page, d.usage) for d in usb_hid.devices] == [(1, 6)]
@@ -176,6 +177,18 @@ def test_boot_py_choice_applies_when_usb_comes_up(board: Board) -> None:
         usb_hid.enable((usb_hid.Device.MOUSE,))
     with pytest.raises(RuntimeError):
         usb_hid.disable()
+
+
+def test_a_boot_keyboard_must_be_the_only_usb_interface_before_hid(board: Board) -> None:
+    """A BIOS boot keyboard must be USB interface 0: behind CDC or the drive, CircuitPython
+    resets into safe mode instead of bringing USB up."""
+    usb_hid = board.usb_hid
+    usb_hid.enable((usb_hid.Device.KEYBOARD,), boot_device=1)
+    with pytest.raises(SafeModeReset, match="interface #0"):
+        usb_hid._apply_boot(interfaces_before=2)
+    usb_hid._apply_boot(interfaces_before=0)  # HID alone: it is interface 0
+    KeyboardLayoutUS(Keyboard(usb_hid.devices)).write("ok")
+    assert board.host.text == "ok"
 
 
 def test_enable_rejects_bad_arguments(board: Board) -> None:

@@ -22,19 +22,36 @@ from smartkey.sim.hid import HidHost
 from smartkey.sim.scheduler import PowerOff, Scheduler
 from smartkey.sim.serial import SimSerial
 from smartkey.sim.ssd1306 import SSD1306
-from smartkey.sim.state import BoardState
+from smartkey.sim.state import CDC_HOST_BUFFER, CDC_TX_FIFO, BoardState, SafeModeReset
 
 _FAKE_MODULES = (
     "aesio board busio digitalio gc hashlib keypad microcontroller micropython os storage "
     "supervisor sys time usb_cdc usb_hid"
 ).split()
-_PICO_PINS = [f"GP{n}" for n in range(29)] + ["LED", "SMPS_MODE", "VBUS_SENSE", "VOLTAGE_MONITOR"]
-_FEATHER_PINS = (
-    "A0 A1 A2 A3 D0 D1 D4 D5 D6 D9 D10 D11 D12 D13 D24 D25 TX RX SCL SDA SCK MOSI MISO "
-    "NEOPIXEL BUTTON LED"
-).split()
+# Board names and the RP2040 GPIO behind each (ports/raspberrypi/boards/*/pins.c).
+_PICO_PINS = {f"GP{n}": n for n in range(29)} | {
+    "SMPS_MODE": 23,
+    "VBUS_SENSE": 24,
+    "LED": 25,
+    "GP26_A0": 26,
+    "A0": 26,
+    "GP27_A1": 27,
+    "A1": 27,
+    "GP28_A2": 28,
+    "A2": 28,
+    "A3": 29,
+    "VOLTAGE_MONITOR": 29,
+}
+_FEATHER_PINS = {
+    "A0": 26, "A1": 27, "A2": 28, "A3": 29, "D24": 24, "D25": 25, "SCK": 18, "MOSI": 19,
+    "MISO": 20, "D0": 1, "RX": 1, "D1": 0, "TX": 0, "D4": 6, "SDA": 2, "SCL": 3, "D5": 7,
+    "D6": 8, "D9": 9, "D10": 10, "D11": 11, "D12": 12, "LED": 13, "D13": 13, "BUTTON": 4,
+    "BOOT": 4, "NEOPIXEL": 16,
+}  # fmt: skip
 # name: (board_id, pins, buttons A/B/C, (SCL, SDA), display size)
-PROFILES: dict[str, tuple[str, list[str], dict[str, str], tuple[str, str], tuple[int, int]]] = {
+PROFILES: dict[
+    str, tuple[str, dict[str, int], dict[str, str], tuple[str, str], tuple[int, int]]
+] = {
     "pico": (
         "raspberry_pi_pico",
         _PICO_PINS,
@@ -69,6 +86,8 @@ class VirtualBoard:
         wiring: dict[str, str] | None = None,
         rtc: bool = True,
         seed: int = 0,
+        circuitpython: str = "10.1.4",
+        heap_free: int = 186_064,
     ) -> None:
         if profile not in PROFILES:
             raise ValueError("profile must be one of {}".format(", ".join(PROFILES)))
@@ -97,11 +116,13 @@ class VirtualBoard:
             bus=self.bus,
             hid=self.hid,
             board_id=board_id,
-            pin_names=pins,
+            pins=pins,
             buttons=buttons,
             i2c_pins=i2c_pins,
             uid=uid,
             seed=seed,
+            version=_version(circuitpython),
+            heap_free=heap_free,
         )
         self._host_libraries = loader.host_library_dirs(DEVICE_LIBRARIES)
         self.modules: dict[str, types.ModuleType] = {}  # code.py's modules, for inspection
@@ -167,8 +188,13 @@ class VirtualBoard:
     def i2c_bytes(self) -> int:
         return self.bus.total_written
 
-    def connect(self) -> SimSerial:
-        """A host-side connection to the token's data serial channel (pyserial-like)."""
+    def connect(self, buffer: int = CDC_HOST_BUFFER) -> SimSerial:
+        """A host-side connection to the token's data serial channel (pyserial-like).
+
+        The host's driver holds ``buffer`` bytes the host has not read yet; beyond that (and
+        the device's own FIFO) the token's writes block, as with a program that stops reading.
+        """
+        self.state.data_pipe.capacity = buffer + CDC_TX_FIFO
         return SimSerial(self.state.data_pipe, self.step)
 
     def cancel_presses(self) -> None:
@@ -241,7 +267,11 @@ class VirtualBoard:
             except Exception as error:  # CircuitPython reports it and carries on to code.py
                 state.console_write(f"boot.py output:\n{type(error).__name__}: {error}\n")
             state.in_boot = False
-            self._usb_hid._apply_boot()
+            try:
+                self._usb_hid._apply_boot(state.interfaces_before_hid())
+            except SafeModeReset as reset:
+                self._safe_mode(str(reset))
+                return
         state.claimed.clear()
         state.keypads.clear()
         main = self._importer()
@@ -249,6 +279,18 @@ class VirtualBoard:
         self.modules = main.modules
         self._fakes = main.fakes
         main.run(self.drive / "code.py")
+
+    def _safe_mode(self, reason: str) -> None:
+        """CircuitPython resets into safe mode: it runs neither boot.py nor code.py and comes up
+        with its default USB devices (drive and console), saying why on the console."""
+        state = self.state
+        state.boot_phase()
+        state.safe_mode = reason
+        state.in_boot = False
+        self._usb_hid = None  # the next reset runs boot.py again
+        state.console_write(
+            "\nYou are in safe mode because:\n" + reason + "\nPress reset to exit safe mode.\n"
+        )
 
     def _importer(self) -> loader.FirmwareImporter:
         modules = {name: self._fake(name) for name in _FAKE_MODULES if name != "usb_hid"}
@@ -269,7 +311,22 @@ class VirtualBoard:
         if name == "board":
             board_id, pins, *_ = PROFILES[self.profile]
             module._install(vars(module), board_id, pins)
+        elif name == "sys":
+            module._install(vars(module), self.state.version)
         return module
+
+    @property
+    def safe_mode(self) -> str | None:
+        """Why CircuitPython is in safe mode (code.py not running), or None."""
+        return self.state.safe_mode
 
     def __repr__(self) -> str:
         return f"<VirtualBoard {self.profile} at {self.drive}, t={self.scheduler.now:.2f} s>"
+
+
+def _version(text: str) -> tuple[int, int, int]:
+    """ "10.1.4" -> (10, 1, 4); only the releases smartkey targets."""
+    parts = tuple(int(part) for part in text.split("."))
+    if len(parts) != 3 or parts[0] not in (9, 10):
+        raise ValueError(f"circuitpython must be a 9.x.y or 10.x.y release, not {text!r}")
+    return (parts[0], parts[1], parts[2])

@@ -19,30 +19,56 @@ from smartkey.sim.hid import HidHost
 from smartkey.sim.scheduler import PowerOff, Scheduler
 
 DRIVE_SIZE = 1024 * 1024  # a Pico's CIRCUITPY filesystem
-_SETTING = re.compile(
-    r'^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|(-?\d+))\s*(?:#.*)?$'
-)
+# A settings.toml line: a key, then a quoted string or a bare value up to a comment.
+_SETTING = re.compile(r'^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^#]*))')
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+# CFG_TUD_CDC_TX_BUFSIZE in CircuitPython's RP2040 build: the device's transmit FIFO.
+CDC_TX_FIFO = 256
+# What the host's driver takes before its program reads (a pausing host fills it, then the
+# device's writes block): a tty's buffer, kept small so a test fills it quickly.
+CDC_HOST_BUFFER = 4096
+
+
+class SafeModeReset(BaseException):
+    """CircuitPython resets into safe mode: boot.py's USB setup cannot be built (a
+    BaseException, like a reset, so no handler in the firmware can catch it)."""
 
 
 class CdcPipe:
-    """Both directions of one USB CDC channel, as byte buffers."""
+    """Both directions of one USB CDC channel, as byte buffers.
 
-    def __init__(self) -> None:
+    The device-to-host direction holds at most ``capacity`` bytes (the host's buffer and the
+    device's FIFO) while the host's port is open and nobody reads: the device's writes then
+    block or come back short, as on the device. With the port closed (no DTR), TinyUSB lets
+    the FIFO be overwritten, so bytes written then are lost and writes never block.
+    """
+
+    def __init__(self, capacity: int = CDC_HOST_BUFFER + CDC_TX_FIFO) -> None:
         self.to_device = bytearray()
         self.to_host = bytearray()
         self.host_open = False
+        self.capacity = capacity
 
     def take_for_device(self, size: int) -> bytes:
         chunk = bytes(self.to_device[:size])
         del self.to_device[:size]
         return chunk
 
+    def room(self) -> int:
+        """Bytes the device can write now without blocking."""
+        return max(0, self.capacity - len(self.to_host)) if self.host_open else CDC_TX_FIFO
+
     def put_for_host(self, data: bytes) -> int:
-        # With no host listening the bytes are gone, as on a real USB link.
-        if self.host_open:
-            self.to_host += data
-        return len(data)
+        """Take as much of ``data`` as there is room for; how much that was."""
+        if not self.host_open:
+            return len(data)  # overwritten in the FIFO: gone, as on a real USB link
+        taken = data[: self.room()]
+        self.to_host += taken
+        return len(taken)
+
+    def unsent(self) -> int:
+        """Bytes still in the device's FIFO (what ``out_waiting`` reports)."""
+        return min(CDC_TX_FIFO, max(0, len(self.to_host) - (self.capacity - CDC_TX_FIFO)))
 
 
 class ChipNvm(bytearray):
@@ -69,7 +95,13 @@ class HostFilesystem:
         os.remove(path)
 
     def rename(self, old: str, new: str) -> None:
-        os.replace(old, new)
+        os.rename(old, new)  # the target is gone already (see the os fake's rename)
+
+    def exists(self, path: str) -> bool:
+        return os.path.exists(path)
+
+    def isdir(self, path: str) -> bool:
+        return os.path.isdir(path)
 
     def sync(self) -> None:
         pass
@@ -84,20 +116,25 @@ class BoardState:
         bus: I2CBus,
         hid: HidHost,
         board_id: str,
-        pin_names: list[str],
+        pins: dict[str, int],
         buttons: dict[str, str],
         i2c_pins: tuple[str, str],
         uid: bytes,
         seed: int,
+        version: tuple[int, int, int] = (10, 1, 4),
+        heap_free: int = 186_064,
     ) -> None:
         self.drive = drive
         self.scheduler = scheduler
         self.bus = bus
         self.hid = hid
         self.board_id = board_id
-        self.pin_names = pin_names
+        self.pins = pins  # board name -> RP2040 GPIO number
         self.buttons = buttons  # button letter -> pin name
-        self.i2c_pins = i2c_pins  # (SCL, SDA) the chips are wired to
+        self.i2c_pins = (pins[i2c_pins[0]], pins[i2c_pins[1]])  # (SCL, SDA) the chips are on
+        self.version = version  # the CircuitPython release the board runs
+        self.heap_free = heap_free  # gc.mem_free() when code.py starts
+        self.safe_mode: str | None = None  # why CircuitPython went to safe mode, if it did
         self.uid = uid
         self.nvm: bytearray = ChipNvm(drive.with_name(drive.name + ".nvm"))
         self.filesystem: Any = HostFilesystem()
@@ -106,7 +143,7 @@ class BoardState:
         self.console_pipe = CdcPipe()
         self.data_pipe = CdcPipe()
         self.console_log: list[str] = []
-        self.held: set[str] = set()  # pin names of buttons held down
+        self.held: set[int] = set()  # GPIO numbers of buttons held down
         self._random = random.Random(seed)
         self.powered_on_at = 0.0
         self.uptime_offset = 0.0  # seconds added to the time since power-on (a long-running board)
@@ -119,7 +156,8 @@ class BoardState:
     def boot_phase(self) -> None:
         """State at reset, before boot.py: CircuitPython's defaults."""
         self.in_boot = True
-        self.claimed: set[str] = set()
+        self.safe_mode = None
+        self.claimed: set[int] = set()
         self.keypads: list[Any] = []
         self.cdc_request = (True, False)
         self.usb_drive_visible = True
@@ -131,38 +169,43 @@ class BoardState:
 
     # -- pins and buttons ----------------------------------------------------------------------
     def claim(self, pin: Any) -> None:
-        if pin.name in self.claimed:
+        # By GPIO: two names of one pin (LED and GP25 on a Pico) are one pin, as on the device.
+        if pin._gpio in self.claimed:
             raise ValueError(f"{pin.name} in use")
-        self.claimed.add(pin.name)
+        self.claimed.add(pin._gpio)
 
     def release(self, pin: Any) -> None:
-        self.claimed.discard(pin.name)
+        self.claimed.discard(pin._gpio)
 
     def button_held(self, pin: Any) -> bool:
-        return pin.name in self.held
+        return pin._gpio in self.held
 
     def set_button(self, letter: str, down: bool) -> None:
-        pin_name = self.buttons[letter]
-        if (pin_name in self.held) == down:
+        gpio = self.pins[self.buttons[letter]]
+        if (gpio in self.held) == down:
             return
         if down:
-            self.held.add(pin_name)
+            self.held.add(gpio)
         else:
-            self.held.discard(pin_name)
+            self.held.discard(gpio)
         for keys in self.keypads:
-            for pin in keys._pins:
-                if pin.name == pin_name:
-                    keys._button_changed(pin, down)
+            keys._scan()
 
     def i2c_bus(self, scl: Any, sda: Any) -> I2CBus:
         """The chips' bus if these are the pins they are wired to, else an empty bus."""
-        return self.bus if (scl.name, sda.name) == self.i2c_pins else I2CBus()
+        return self.bus if (scl._gpio, sda._gpio) == self.i2c_pins else I2CBus()
 
     # -- time ----------------------------------------------------------------------------------
     def ticks_ms(self) -> int:
         return int((self.scheduler.now - self.powered_on_at) * 1000) & ((1 << 29) - 1)
 
     # -- USB -----------------------------------------------------------------------------------
+    def interfaces_before_hid(self) -> int:
+        """USB interfaces CircuitPython puts before the HID one (supervisor/shared/usb/
+        usb_desc.c): the console's and the data channel's CDC, then the drive's MSC."""
+        console, data = self.cdc_request
+        return 2 * console + 2 * data + self.usb_drive_visible  # a CDC channel is 2 interfaces
+
     @property
     def usb_connected(self) -> bool:
         return self.hid.connected
@@ -192,18 +235,19 @@ class BoardState:
             self.check_writable()
         return self.filesystem.open(self.host_path(str(path)), mode, *args, **kwargs)
 
-    def settings(self) -> dict[str, str | int]:
-        """settings.toml as CircuitPython's getenv reads it: strings and decimal integers."""
+    def settings(self) -> dict[str, tuple[bool, str]]:
+        """settings.toml as CircuitPython reads it: {key: (quoted, text)}, the first line for a
+        key winning; a quoted value unescaped, a bare one as written up to a comment."""
         try:
             text = (self.drive / "settings.toml").read_text()
         except FileNotFoundError:
             return {}
-        values: dict[str, str | int] = {}
+        values: dict[str, tuple[bool, str]] = {}
         for line in text.splitlines():
             match = _SETTING.match(line)
-            if match:
-                key, string, number = match.groups()
-                values[key] = int(number) if number is not None else _unescape(string)
+            if match and match.group(1) not in values:
+                key, string, bare = match.groups()
+                values[key] = (True, _unescape(string)) if string is not None else (False, bare)
         return values
 
     def erase_drive(self) -> None:

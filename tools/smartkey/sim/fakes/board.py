@@ -10,15 +10,19 @@ board_id = ""
 
 
 class Pin:
-    def __init__(self, name: str) -> None:
+    """A pin of the chip; a board's aliases for one GPIO (LED and GP25) are the same object."""
+
+    def __init__(self, name: str, gpio: int) -> None:
         self.name = name
+        self._gpio = gpio
 
     def __repr__(self) -> str:
         return "board." + self.name
 
 
-def _install(namespace: dict[str, Any], board_id_: str, names: list[str]) -> None:
+def _install(namespace: dict[str, Any], board_id_: str, pins: dict[str, int]) -> None:
     """Called by the loader: define this board's pins as module attributes."""
     namespace["board_id"] = board_id_
-    for name in names:
-        namespace[name] = Pin(name)
+    by_gpio: dict[int, Pin] = {}
+    for name, gpio in pins.items():
+        namespace[name] = by_gpio.setdefault(gpio, Pin(name, gpio))

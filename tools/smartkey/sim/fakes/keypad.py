@@ -1,4 +1,11 @@
-"""Fake of ``keypad``: ``Keys`` with CircuitPython's event queue (timestamps, overflow)."""
+"""Fake of ``keypad``: ``Keys`` with CircuitPython's event queue (timestamps, overflow).
+
+``Keys`` reads each pin's level as the device would: a held button pulls its pin to GND, an
+idle pin reads what its pull makes it (``pull=True`` pulls up when ``value_when_pressed`` is
+False, down when it is True; with no pull, a pin with nothing driving it reads low here). A key
+is pressed while its level equals ``value_when_pressed``, so a wrong value makes every idle key
+read pressed, and as on the device a key already pressed at the first scan gives an event.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +20,7 @@ class Event:
         self.key_number = key_number
         self.pressed = pressed
         self.released = not pressed
-        self.timestamp = timestamp
+        self.timestamp = _hw.ticks_ms() if timestamp is None else timestamp
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -71,7 +78,7 @@ class Keys:
         *,
         value_when_pressed: bool,
         pull: bool = True,
-        interval: float = 0.02,
+        interval: float = 0.020,
         max_events: int = 64,
         debounce_threshold: int = 1,
     ) -> None:
@@ -80,17 +87,33 @@ class Keys:
             _hw.claim(pin)
         self.key_count = len(self._pins)
         self.events = EventQueue(max_events)
-        self._value_when_pressed = value_when_pressed
+        self._value_when_pressed = bool(value_when_pressed)
+        self._pull = bool(pull)
+        self._pressed = [False] * self.key_count
         _hw.keypads.append(self)
+        self._scan()
 
-    def _button_changed(self, pin: Any, pressed: bool) -> None:
-        """Called by the virtual board when a button wired to ``pin`` changes."""
-        if pin in self._pins:
-            ticks = _hw.ticks_ms()
-            self.events._put(Event(self._pins.index(pin), pressed, ticks))
+    def _level(self, pin: Any) -> bool:
+        if _hw.button_held(pin):
+            return False  # buttons connect the pin to GND
+        # An internal pull opposes the pressed level; a floating pin reads low.
+        return self._pull and not self._value_when_pressed
+
+    def _scan(self) -> None:
+        """Read every pin and queue an event for each key that changed (called by the
+        virtual board whenever a button changes)."""
+        ticks = _hw.ticks_ms()
+        for number, pin in enumerate(self._pins):
+            pressed = self._level(pin) == self._value_when_pressed
+            if pressed != self._pressed[number]:
+                self._pressed[number] = pressed
+                self.events._put(Event(number, pressed, ticks))
 
     def reset(self) -> None:
+        """As on the device: forget the keys' states, so keys held now report pressed again."""
         self.events.clear()
+        self._pressed = [False] * self.key_count
+        self._scan()
 
     def deinit(self) -> None:
         for pin in self._pins:

@@ -1,8 +1,9 @@
 """Fake of CircuitPython's ``os`` on the virtual board's CIRCUITPY drive (a host directory).
 
 Paths are the device's ("/vault.bin"); writes fail with EROFS unless boot.py remounted the drive
-writable for code, as on the device. ``getenv`` reads settings.toml like CircuitPython: quoted
-strings and decimal integers.
+writable for code, as on the device. ``getenv`` reads settings.toml as the board's release does;
+``rename`` onto a file removes that file first, not atomically, as CircuitPython's FAT does.
+There is no ``os.replace`` on CircuitPython, so there is none here.
 """
 
 from __future__ import annotations
@@ -19,7 +20,22 @@ _uname = namedtuple("_uname", "sysname nodename release version machine")
 
 
 def getenv(key: str, default: Any = None) -> Any:
-    return _hw.settings().get(key, default)
+    """A settings.toml value. Up to 10.1 (``shared-module/os/getenv.c``) a quoted value is a
+    str and a bare one is parsed as an integer in any base Python allows (``60``, ``0x3C``),
+    raising ValueError when it is not one (``GP13``). From 10.2 every value is the str as
+    written (``supervisor.get_setting()`` gives typed values there)."""
+    found = _hw.settings().get(key)
+    if found is None:
+        return default
+    quoted, text = found
+    if _hw.version >= (10, 2, 0):
+        return text if quoted else text.rstrip(" \t\r")
+    if quoted:
+        return text
+    try:
+        return int(text, 0)
+    except ValueError:
+        raise ValueError(f"invalid syntax for integer with base 0: '{text}'") from None
 
 
 def getcwd() -> str:
@@ -54,8 +70,19 @@ def remove(path: str) -> None:
 
 
 def rename(old: str, new: str) -> None:
+    """``extmod/vfs_fat.c``: FAT refuses to rename onto an existing name, so CircuitPython
+    removes a file there first and renames after: two steps, so a power cut between them
+    leaves the old name only. Onto a directory it fails with EISDIR."""
     _hw.check_writable()
-    _hw.filesystem.rename(_hw.host_path(old), _hw.host_path(new))
+    source, target = _hw.host_path(old), _hw.host_path(new)
+    fs = _hw.filesystem
+    if not fs.exists(source):
+        raise OSError(errno.ENOENT, "No such file/directory")
+    if fs.exists(target) and target != source:
+        if fs.isdir(target):
+            raise OSError(errno.EISDIR, "Is a directory")
+        fs.remove(target)
+    fs.rename(source, target)
 
 
 def mkdir(path: str) -> None:
@@ -77,7 +104,8 @@ def urandom(n: int) -> bytes:
 
 
 def uname() -> Any:
-    return _uname("rp2040", "rp2040", "9.2.0", "9.2.0 on 2024-10-28", _hw.machine_name)
+    release = ".".join(str(part) for part in _hw.version)
+    return _uname("rp2040", "rp2040", release, release + " on 2025-01-01", _hw.machine_name)
 
 
 def chdir(path: str) -> None:

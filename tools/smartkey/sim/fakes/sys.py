@@ -7,12 +7,18 @@ from typing import Any
 
 _hw: Any = None
 
-implementation = type("implementation", (), {"name": "circuitpython", "version": (9, 2, 0)})()
 platform = "RP2040"
 byteorder = "little"
 maxsize = 2**31 - 1
-version = "3.4.0; CircuitPython 9.2.0"
 argv: list[str] = []
+
+
+def _install(namespace: dict[str, Any], release: tuple[int, int, int]) -> None:
+    """Called by the loader: the board's CircuitPython release."""
+    namespace["implementation"] = type(
+        "implementation", (), {"name": "circuitpython", "version": release}
+    )()
+    namespace["version"] = "3.4.0; CircuitPython " + ".".join(str(part) for part in release)
 
 
 def print_exception(exc: BaseException, file: Any = None) -> None:

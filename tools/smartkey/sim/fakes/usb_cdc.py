@@ -15,11 +15,17 @@ data: Any = None
 
 
 class Serial:
-    """The device end of one CDC channel; ``pipe`` holds both directions' buffers."""
+    """The device end of one CDC channel; ``pipe`` holds both directions' buffers.
+
+    As ``shared-module/usb_cdc/Serial.c``: ``timeout`` and ``write_timeout`` start as None
+    (wait for ever); a read waits up to ``timeout`` for ``size`` bytes, a write up to
+    ``write_timeout`` for room and returns how many bytes it wrote, which is fewer than asked
+    when a host with its port open stops reading.
+    """
 
     def __init__(self, pipe: Any) -> None:
         self._pipe = pipe
-        self.timeout: float | None = 1.0
+        self.timeout: float | None = None
         self.write_timeout: float | None = None
 
     @property
@@ -32,13 +38,22 @@ class Serial:
 
     @property
     def out_waiting(self) -> int:
-        return 0
+        return self._pipe.unsent()
 
-    def read(self, size: int = 1) -> bytes:
+    def _wait(self, limit: float | None, done: Any) -> None:
+        """Sleep in 1 ms steps until ``done()`` or ``limit`` seconds have passed."""
         waited = 0.0
-        while len(self._pipe.to_device) < size and (self.timeout is None or waited < self.timeout):
+        while not done() and (limit is None or waited < limit):
             _hw.scheduler.sleep(0.001)  # the device blocks here, as on CircuitPython
             waited += 0.001
+
+    def read(self, size: int = -1) -> bytes:
+        if size < 0:
+            # As many as possible until the timeout; None would wait for ever.
+            self._wait(self.timeout, lambda: False)
+            return self._pipe.take_for_device(len(self._pipe.to_device))
+        if self.timeout != 0:
+            self._wait(self.timeout, lambda: len(self._pipe.to_device) >= size)
         return self._pipe.take_for_device(size)
 
     def readinto(self, buf: Any) -> int:
@@ -46,7 +61,7 @@ class Serial:
         buf[: len(chunk)] = chunk
         return len(chunk)
 
-    def readline(self, size: int = -1) -> bytes:
+    def readline(self, size: int = -1) -> bytes | None:
         line = bytearray()
         while size < 0 or len(line) < size:
             byte = self.read(1)
@@ -57,8 +72,26 @@ class Serial:
                 break
         return bytes(line)
 
+    def readlines(self) -> list[bytes | None]:
+        lines = []
+        while True:
+            line = self.readline()
+            if not line:
+                return lines
+            lines.append(line)
+
     def write(self, buf: Any) -> int:
-        return self._pipe.put_for_host(bytes(buf))
+        data = bytes(memoryview(buf))
+        written = self._pipe.put_for_host(data)
+        if written < len(data) and self.write_timeout != 0:
+
+            def more() -> bool:
+                nonlocal written
+                written += self._pipe.put_for_host(data[written:])
+                return written >= len(data)
+
+            self._wait(self.write_timeout, more)
+        return written
 
     def flush(self) -> None:
         pass
@@ -67,7 +100,10 @@ class Serial:
         self._pipe.to_device.clear()
 
     def reset_output_buffer(self) -> None:
-        pass
+        # Only what is still in the device's FIFO can be taken back.
+        unsent = self._pipe.unsent()
+        if unsent:
+            del self._pipe.to_host[-unsent:]
 
 
 def enable(*, console: bool = True, data: bool = False) -> bool:

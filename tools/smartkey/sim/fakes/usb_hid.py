@@ -246,9 +246,18 @@ def _publish(chosen: tuple[Device, ...]) -> None:
     devices = chosen
 
 
-def _apply_boot() -> None:
-    """Bring USB up with boot.py's choice and let the host enumerate it (simulator only)."""
+def _apply_boot(interfaces_before: int = 0) -> None:
+    """Bring USB up with boot.py's choice and let the host enumerate it (simulator only).
+
+    ``interfaces_before`` counts the USB interfaces CircuitPython puts ahead of HID (CDC,
+    the drive). A boot device must be interface 0, so asking for one behind them resets
+    into safe mode (``supervisor/shared/usb/usb_desc.c``), as here.
+    """
     global _usb_up
+    if _enabled and _boot_device and interfaces_before:
+        from smartkey.sim.state import SafeModeReset
+
+        raise SafeModeReset("Boot device must be first (interface #0).")
     for device in _enabled:
         device._received.clear()
     _usb_up = True
