@@ -17,7 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from board_helpers import T0, code_frame, demo_board, panel, unlock
+from board_helpers import T0, demo_board, unlock
+from oled_text import code_on_screen, pyotp_view
 from smartkey import importers, uri
 from smartkey._cli import main
 from smartkey.account import Account
@@ -358,7 +359,7 @@ def assert_shows_codes_of(board, accounts):
     """From the first account, A goes back to the last: the restored ones, newest first."""
     for account in reversed(accounts):
         board.press("A")
-        assert panel(board) == code_frame(board, account.label, totp(account)), account.label
+        assert code_on_screen(board) == pyotp_view(board, totp(account)), account.label
 
 
 def test_restore_an_encrypted_backup_onto_the_token(board, tmp_path):

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from board_helpers import code_frame, panel
+from oled_text import code_on_screen, pyotp_view
 from smartkey.account import Account
 from smartkey.device import DeviceError, Token, check_value
 
@@ -36,7 +36,7 @@ def test_add_after_confirmation_then_the_code_on_the_oled_is_pyotps(board):
     assert labels(token)[-2:] == ["GitHub: octocat", "Mail: me@example.com"]
     board.press("A")  # from the first account back to the last one: Mail
     totp = pyotp.TOTP(base64.b32encode(MAIL.secret).decode(), digits=8)
-    assert panel(board) == code_frame(board, MAIL.label, totp)
+    assert code_on_screen(board) == pyotp_view(board, totp)
 
 
 def test_the_listing_has_no_secrets_and_check_values_match(board):
