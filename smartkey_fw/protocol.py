@@ -208,8 +208,9 @@ class Protocol:
             sent += serial.write(view[sent:]) or 0
             if sent < len(frame) and (not serial.connected or self.app.ms() >= deadline):
                 break
-        # Nothing of a frame sent leaves no fragment behind; part of one does.
-        self._torn = 0 < sent < len(frame) or (self._torn and sent == 0)
+        # Nothing of a frame sent leaves no fragment behind; part of one does, and so may a
+        # host that hung up meanwhile: the device's buffer keeps what it had not taken yet.
+        self._torn = 0 < sent < len(frame) or (self._torn and sent == 0) or not serial.connected
 
     # -- operations ----------------------------------------------------------------------
     def _unlocked(self) -> Any:

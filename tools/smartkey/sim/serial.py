@@ -1,7 +1,9 @@
 """The host's end of the virtual board's data channel, shaped like a ``serial.Serial``.
 
 Reading waits in *simulated* time: while no byte has arrived, the board is stepped, so host
-code written for a real port drives the firmware deterministically.
+code written for a real port drives the firmware deterministically. While the host program
+reads, its driver takes whatever the device sends; when it stops reading, the driver's buffer
+(the pipe's capacity) fills and the device's writes block, as with a real port.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ class SimSerial:
         self._step = step
         self.timeout = timeout
         self.port = "virtual"
+        self._received = bytearray()  # taken from the driver while the program reads
         pipe.host_open = True
 
     @property
@@ -26,7 +29,13 @@ class SimSerial:
 
     @property
     def in_waiting(self) -> int:
-        return len(self._pipe.to_host)
+        return len(self._received) + len(self._pipe.to_host)
+
+    def _wait(self) -> None:
+        """One poll step of a program blocked in read: the board runs, the driver is emptied."""
+        self._step(_POLL)
+        self._received += self._pipe.to_host
+        self._pipe.to_host.clear()
 
     def write(self, data: bytes) -> int:
         if not self.is_open:
@@ -35,22 +44,26 @@ class SimSerial:
         return len(data)
 
     def read(self, size: int = 1) -> bytes:
+        self._received += self._pipe.to_host
+        self._pipe.to_host.clear()
         waited = 0.0
-        while len(self._pipe.to_host) < size and waited < self.timeout:
-            self._step(_POLL)
+        while len(self._received) < size and waited < self.timeout:
+            self._wait()
             waited += _POLL
-        chunk = bytes(self._pipe.to_host[:size])
-        del self._pipe.to_host[:size]
+        chunk = bytes(self._received[:size])
+        del self._received[:size]
         return chunk
 
     def read_until(self, expected: bytes = b"\n", size: int | None = None) -> bytes:
+        self._received += self._pipe.to_host
+        self._pipe.to_host.clear()
         waited = 0.0
-        while expected not in self._pipe.to_host and waited < self.timeout:
-            if size is not None and len(self._pipe.to_host) >= size:
+        while expected not in self._received and waited < self.timeout:
+            if size is not None and len(self._received) >= size:
                 break
-            self._step(_POLL)
+            self._wait()
             waited += _POLL
-        buffer = self._pipe.to_host
+        buffer = self._received
         end = buffer.find(expected)
         end = len(buffer) if end < 0 else end + len(expected)
         if size is not None:
@@ -60,15 +73,20 @@ class SimSerial:
         return chunk
 
     def reset_input_buffer(self) -> None:
+        self._received.clear()
         self._pipe.to_host.clear()
 
     def flush(self) -> None:
         pass
 
     def close(self) -> None:
-        """Hang up: the device sees the port closed, bytes in flight are dropped."""
+        """Hang up: the device sees the port closed, bytes in flight are dropped, except what
+        is still in the device's own FIFO: the next program to open the port gets that first."""
+        unsent = self._pipe.unsent()
+        del self._pipe.to_host[: len(self._pipe.to_host) - unsent]
         self._pipe.host_open = False
         self._pipe.to_device.clear()
+        self._received.clear()
 
     def __enter__(self) -> SimSerial:
         return self
