@@ -88,6 +88,32 @@ def confirm_add(board):
     board.step(0.5)
 
 
+def confirm_clock(board):
+    unlock(board)
+    board.rtc.set_time(T0 - 3600)  # an hour slow: a jump the computer may not make alone
+    new = int(board.utc()) + 60
+    Token(board.connect())._send({"v": 1, "id": 5, "op": "set_time", "utc": new, "prepare": True})
+    board.step(0.5)
+
+
+def not_typed(board):
+    unlock(board)
+    board.hid.connected = False  # a charger, not a computer
+    board.hold("C", 1.0)  # type the code
+    board.step(0.5)
+
+
+def damaged(board):
+    board.step(0.5)  # the demo vault is written at first boot
+    board.power_off()
+    for copy in board.drive.glob("vault.*"):  # every copy: none is left to fall back on
+        data = bytearray(copy.read_bytes())
+        data[100] ^= 1
+        copy.write_bytes(data)
+    board.power_on()
+    board.step(0.5)
+
+
 def export_qr(board):
     menu(board)
     for _ in range(2):  # Lock now, Type code, Export as QR
@@ -130,6 +156,9 @@ SCREENS = {
     "no-clock": (PROFILES, True, {"rtc": False}, lambda board: unlock(board)),
     "menu": (PROFILES, True, {}, menu),
     "confirm-add": (PROFILES, True, {}, confirm_add),
+    "confirm-clock": (PROFILES, True, {}, confirm_clock),
+    "not-typed": (PROFILES, True, {}, not_typed),
+    "damaged": (PROFILES, True, {}, damaged),
     "export-qr": (PROFILES, True, {}, export_qr),  # the QR on 128×64, NO ROOM on 128×32
     "glyphs-1": (("pico",), True, {}, glyphs(GLYPH_LABELS[0])),
     "glyphs-2": (("pico",), True, {}, glyphs(GLYPH_LABELS[1])),
