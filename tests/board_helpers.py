@@ -27,11 +27,14 @@ def step_to(board, utc):
 
 
 def _rendered(board, paint):
-    """What ``paint(canvas)`` draws with the firmware's own Canvas, as rows of panel pixels."""
-    width, height = board.oled.width, board.oled.height
-    canvas = board.modules["smartkey_fw.ui.canvas"].Canvas(
-        bytearray(width * height // 8), width, height
-    )
+    """What ``paint(canvas)`` draws with the board's firmware Canvas, as rows of panel pixels."""
+    canvas_class = board.modules["smartkey_fw.ui.canvas"].Canvas
+    return rendered(canvas_class, board.oled.width, board.oled.height, paint)
+
+
+def rendered(canvas_class, width, height, paint):
+    """What ``paint(canvas)`` draws on a ``canvas_class`` of that size, as rows of pixels."""
+    canvas = canvas_class(bytearray(width * height // 8), width, height)
     paint(canvas)
     return [
         [(canvas.buf[(y // 8) * width + x] >> (y % 8)) & 1 for x in range(width)]

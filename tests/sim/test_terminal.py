@@ -13,6 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from board_helpers import rendered
+from smartkey.device import DeviceError, Token
+from smartkey.sim.ssd1306 import half_blocks
+from smartkey.transport import open_port
+from smartkey_fw.ui.canvas import Canvas
+from smartkey_fw.ui.confirm import Confirm
+
 SMARTKEY = [sys.executable, "-P", "-c", "from smartkey._cli import main; main()"]
 FRAME_TOP = "┌"
 T0 = 1_700_000_000
@@ -29,6 +36,7 @@ class Terminal:
         )
         os.close(slave)
         self.output = ""
+        self._changed = threading.Condition()
         # A read can end inside a multi-byte block character.
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -42,15 +50,17 @@ class Terminal:
                 return
             if not chunk:
                 return
-            self.output += self._decoder.decode(chunk)
+            with self._changed:
+                self.output += self._decoder.decode(chunk)
+                self._changed.notify_all()
 
-    def read_until(self, predicate, timeout=30.0):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if predicate(self.output):
-                return self.output
-            time.sleep(0.05)
-        raise AssertionError("timed out; screen so far:\n" + self.output[-3000:])
+    def read_until(self, predicate, timeout=60.0):
+        """Wait until what the program drew so far satisfies ``predicate``; the timeout only
+        bounds a failure, so it is generous."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: predicate(self.output), timeout):
+                raise AssertionError("timed out; screen so far:\n" + self.output[-3000:])
+            return self.output
 
     def send(self, text):
         os.write(self.master, text.encode())
@@ -65,6 +75,45 @@ class Terminal:
 def frames(output):
     """Each full OLED frame drawn so far (the text between the box corners)."""
     return re.findall(r"┌─+┐\n(.*?)└─+┘", output.replace("\r\n", "\n"), re.S)
+
+
+def screens(output):
+    """Each redraw so far: the OLED in half blocks and the simulated clock on the status line."""
+    drawn = re.findall(
+        r"┌─+┐\n(.*?)└─+┘\n.*?data channel: \S+ +(\S+ \S+) UTC", output.replace("\r\n", "\n"), re.S
+    )
+    return [("\n".join(line[1:-1] for line in box.splitlines()), clock) for box, clock in drawn]
+
+
+def shown_for_a_second(frame):
+    """A predicate: ``frame`` is on the screen and the simulated clock has ticked twice since it
+    appeared, so more than a second of the token's time has passed with it there."""
+
+    def predicate(output):
+        clocks = [clock for shown, clock in screens(output) if shown == frame]
+        return len(set(clocks)) >= 3 and screens(output)[-1][0] == frame
+
+    return predicate
+
+
+def confirm_frame(question):
+    """The firmware's CONFIRM screen for ``question`` on the 128×64 OLED, as the terminal draws
+    it."""
+    return half_blocks(rendered(Canvas, 128, 64, lambda canvas: Confirm(question).draw(canvas, ())))
+
+
+def wait_until_unlocked(port, timeout=60.0):
+    """Ask the token over its data channel until it reports itself unlocked."""
+    deadline = time.monotonic() + timeout
+    with open_port(port) as connection:
+        token = Token(connection)
+        while time.monotonic() < deadline:
+            try:
+                if not token.info()["locked"]:
+                    return
+            except DeviceError as error:  # busy deriving the keys: the reply comes later
+                assert error.code == "no-answer", error
+    raise AssertionError("the token did not unlock")
 
 
 @pytest.fixture
@@ -100,25 +149,27 @@ def test_the_smartkey_cli_provisions_the_running_simulator(sim):
     """`smartkey sim` in one terminal, `smartkey add` in another, B pressed in the first."""
     terminal, tmp_path = sim
     terminal.read_until(lambda out: "data channel:" in out)
+    port = (tmp_path / "run" / "smartkey" / "sim-port").read_text().strip()
     terminal.send("cbcbcbcbcbcB")  # the demo PIN 123456, finished with a long B
     terminal.read_until(lambda out: "long press B" in out)
-    time.sleep(2.0)  # the PIN check and the first code
+    wait_until_unlocked(port)
     env = dict(os.environ, XDG_RUNTIME_DIR=str(tmp_path / "run"))
     uri = "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub"
     add = subprocess.Popen(
         [*SMARTKEY, "add", uri], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     try:
-        time.sleep(2.0)  # the question is on the token's screen now
+        # A press counts only once the question has been readable for half a second.
+        terminal.read_until(shown_for_a_second(confirm_frame(("Add 1 account?",))))
         terminal.send("b")
-        output, _ = add.communicate(timeout=40)
+        output, _ = add.communicate(timeout=60)
     finally:
         if add.poll() is None:
             add.kill()
     assert add.returncode == 0, output.decode()
     assert "Added 1 account; the token now holds 4." in output.decode()
     listing = subprocess.run(
-        [*SMARTKEY, "list"], env=env, capture_output=True, text=True, timeout=40
+        [*SMARTKEY, "list"], env=env, capture_output=True, text=True, timeout=60
     )
     assert listing.returncode == 0 and "octocat" in listing.stdout
     terminal.send("q")

@@ -36,6 +36,7 @@ Reads return the status byte (bit 6 set while the display is off).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -88,6 +89,14 @@ _HALF_BLOCKS = {(0, 0): " ", (1, 0): "▀", (0, 1): "▄", (1, 1): "█"}
 
 #: Colour of a lit pixel at full contrast in :meth:`SSD1306.to_image`.
 LIT_RGB = (224, 238, 255)
+
+
+def half_blocks(rows: Sequence[Sequence[int]]) -> str:
+    """Pixel rows (0 or 1 each) in Unicode half blocks, two rows per line, no trailing newline."""
+    lines = []
+    for top, bottom in zip(rows[0::2], rows[1::2], strict=True):
+        lines.append("".join(_HALF_BLOCKS[pair] for pair in zip(top, bottom, strict=True)))
+    return "\n".join(lines)
 
 
 def _com_of_pin(pin: int, pin_config: int) -> int:
@@ -384,11 +393,7 @@ class SSD1306:
 
     def to_text(self) -> str:
         """The panel in Unicode half blocks, two pixel rows per line, no trailing newline."""
-        rows = self.frame()
-        lines = []
-        for top, bottom in zip(rows[0::2], rows[1::2], strict=True):
-            lines.append("".join(_HALF_BLOCKS[pair] for pair in zip(top, bottom, strict=True)))
-        return "\n".join(lines)
+        return half_blocks(self.frame())
 
     @property
     def lit_colour(self) -> tuple[int, int, int]:

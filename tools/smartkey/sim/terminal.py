@@ -139,7 +139,7 @@ def live(drive: Path, *, profile: str, utc: float | None) -> None:
         published.write_text(channel.path + "\n")
         out.write("\x1b[2J")
         started = time.monotonic()
-        last_frame = None
+        last_drawn: tuple[str, str, str] | None = None
         status = "ready"
         try:
             while True:
@@ -155,9 +155,10 @@ def live(drive: Path, *, profile: str, utc: float | None) -> None:
                     board.step(behind)
                 channel.pump()
                 frame = board.oled.to_text()
-                if frame != last_frame:
-                    last_frame = frame
-                    clock = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(board.utc()))
+                clock = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(board.utc()))
+                # The status line's clock ticks even while the screen stands still.
+                if (frame, clock, status) != last_drawn:
+                    last_drawn = (frame, clock, status)
                     out.write("\x1b[H" + _framed(frame))
                     out.write(f"\n{LEGEND}\n")
                     out.write(f"data channel: {channel.path}   {clock}   {status:<24}\x1b[K\n")
