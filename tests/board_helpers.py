@@ -70,12 +70,3 @@ def pin_frame(board, note, title="Enter PIN"):
     """The PIN entry screen as the firmware draws it, with no digit entered yet."""
     entry = board.modules["smartkey_fw.ui.pin_entry"].PinEntry(title, None, note)
     return _rendered(board, lambda canvas: entry.draw(canvas, entry.view(None, None)))
-
-
-def code_frame(board, label, totp):
-    """The code screen the firmware should show now for a pyotp ``totp`` (with the next code
-    in the last five seconds of a period)."""
-    now = int(board.utc())
-    remaining = totp.interval - now % totp.interval
-    upcoming = totp.at(now + remaining) if remaining <= 5 else ""
-    return drawn(board, "draw_code", label, totp.at(now), remaining, totp.interval, upcoming)
