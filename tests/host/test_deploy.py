@@ -5,12 +5,14 @@ import hashlib
 import importlib.util
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import real_cp
 from board_helpers import T0, message_frame, panel, pin_frame, set_up
 from smartkey import deploy
 from smartkey._cli import main
@@ -45,15 +47,18 @@ def drive(tmp_path):
     return fresh_drive(tmp_path)
 
 
-def run(drive, *options):
-    result = CliRunner().invoke(main, ["deploy", "--drive", str(drive), *options])
+def run(drive, *options, source=True):
+    """``smartkey deploy`` on ``drive``; as sources unless ``source=False``: the virtual board
+    runs those, and the .mpy tests below need CircuitPython's mpy-cross."""
+    flags = ["--source"] if source else []
+    result = CliRunner().invoke(main, ["deploy", "--drive", str(drive), *flags, *options])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result
 
 
-def deployed(drive, *options):
+def deployed(drive, *options, source=True):
     """The command's output with rich's line wrapping undone (words joined by one space)."""
-    result = run(drive, *options)
+    result = run(drive, *options, source=source)
     assert result.exit_code == 0, result.output
     return " ".join(result.output.split())
 
@@ -366,3 +371,155 @@ def test_mounted_circuitpy_drives_are_found_in_proc_mounts(tmp_path):
     found = deploy.find_drives(mounts)
     assert first.resolve() in found and second.resolve() in found
     assert unmounted_name.resolve() not in found
+
+
+# -- .mpy: CircuitPython's own compiler ------------------------------------------------------------
+@pytest.fixture
+def mpy_cross():
+    """CircuitPython 10.1.4's mpy-cross, from the real-CircuitPython builds (tests/real_cp.py)."""
+    return real_cp.require(real_cp.MPY_CROSS) / real_cp.MPY_CROSS
+
+
+@pytest.fixture
+def drive10(tmp_path):
+    return fresh_drive(tmp_path, version="10.1.4")
+
+
+def fake_mpy_cross(tmp_path, said):
+    """A program that answers --version like another compiler does."""
+    program = tmp_path / "bin" / "mpy-cross"
+    program.parent.mkdir(parents=True, exist_ok=True)
+    program.write_text(f"#!/bin/sh\necho '{said}'\n")
+    program.chmod(0o755)
+    return program
+
+
+def test_the_firmware_is_compiled_to_mpy_that_circuitpython_10_loads(tmp_path, drive10, mpy_cross):
+    output = deployed(drive10, "--mpy-cross", str(mpy_cross), source=False)
+    assert "as .mpy, compiled by CircuitPython 10.1.4's mpy-cross" in output
+    package = drive10 / "smartkey_fw"
+    root = deploy.SOURCE / "smartkey_fw"
+    sources = {p.relative_to(root) for p in deploy.firmware_files().values() if root in p.parents}
+    assert {p.relative_to(package) for p in package.rglob("*") if p.is_file()} == {
+        s.with_suffix(".mpy") for s in sources
+    }
+    for compiled in package.rglob("*.mpy"):
+        # 'C' and mpy version 6: CircuitPython's format, which 10.x loads (MicroPython writes 'M').
+        assert compiled.read_bytes()[:2] == b"C\x06", compiled
+    # boot.py and code.py stay sources: CircuitPython runs only those as sources.
+    assert (drive10 / "code.py").read_bytes() == (deploy.SOURCE / "code.py").read_bytes()
+    assert not list(drive10.glob("*.mpy"))
+    manifest = json.loads((drive10 / deploy.MANIFEST).read_text())["files"]
+    assert "smartkey_fw/otp.mpy" in manifest and "smartkey_fw/otp.py" not in manifest
+
+
+def test_the_compiled_firmware_imports_and_computes_on_circuitpython(drive10, mpy_cross):
+    core = real_cp.unix_core()
+    deployed(drive10, "--mpy-cross", str(mpy_cross), source=False)
+    script = (
+        "from smartkey_fw import otp, app, vault, qr\n"
+        "print(otp.__file__, otp.totp(b'12345678901234567890', 59, 30, 8))\n"
+    )
+    # Only the drive on the import path: nothing can come from the repository's sources.
+    result = subprocess.run(
+        [str(core), "-c", script],
+        capture_output=True,
+        text=True,
+        env={"MICROPYPATH": str(drive10)},
+        cwd=drive10,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    imported, code = result.stdout.split()
+    assert imported.endswith("smartkey_fw/otp.mpy") and code == "94287082"
+
+
+def test_a_mpy_cross_for_another_major_version_is_refused(tmp_path, drive):
+    other = fake_mpy_cross(
+        tmp_path, "CircuitPython 10.1.4 on 2025-11-01; mpy-cross emitting mpy v6.3"
+    )
+    before = snapshot(drive)
+    result = run(drive, "--mpy-cross", str(other), source=False)  # the drive runs 9.2.1
+    assert result.exit_code == 1
+    assert f"{other} is CircuitPython 10.1.4's mpy-cross and the board runs CircuitPython 9.x" in (
+        " ".join(result.output.split())
+    )
+    assert "--source" in result.output
+    assert snapshot(drive) == before
+
+
+def test_micropythons_mpy_cross_is_refused(tmp_path, drive10, monkeypatch):
+    other = fake_mpy_cross(
+        tmp_path, "MicroPython v1.25.0 on 2025-04-15; mpy-cross emitting mpy v6.3"
+    )
+    monkeypatch.setenv("SMARTKEY_MPY_CROSS", str(other))
+    result = run(drive10, source=False)
+    assert result.exit_code == 1
+    assert "is not CircuitPython's mpy-cross" in " ".join(result.output.split())
+
+
+def test_without_mpy_cross_the_error_says_where_to_get_it(tmp_path, drive10, monkeypatch):
+    monkeypatch.delenv("SMARTKEY_MPY_CROSS", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    before = snapshot(drive10)
+    result = run(drive10, source=False)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 or "Error:" in lines[0]
+    said = " ".join(result.output.split())
+    assert "CircuitPython 10.x's mpy-cross" in said and "CircuitPython's releases" in said
+    assert "make -C mpy-cross" in said and "--source" in said
+    assert snapshot(drive10) == before
+
+
+def test_mpy_cross_is_found_on_path_and_through_the_variable(tmp_path, mpy_cross, monkeypatch):
+    monkeypatch.delenv("SMARTKEY_MPY_CROSS", raising=False)
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "mpy-cross").symlink_to(mpy_cross)
+    monkeypatch.setenv("PATH", str(tmp_path / "bin") + os.pathsep + os.environ["PATH"])
+    assert deploy.find_mpy_cross(None, 10) == tmp_path / "bin" / "mpy-cross"
+    monkeypatch.setenv("SMARTKEY_MPY_CROSS", str(mpy_cross))
+    assert deploy.find_mpy_cross(None, 10) == mpy_cross
+
+
+def test_source_deploys_without_any_mpy_cross(tmp_path, drive10, monkeypatch):
+    monkeypatch.delenv("SMARTKEY_MPY_CROSS", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert "as .py sources (--source)" in deployed(drive10, "--dry-run")
+    deployed(drive10)
+    assert (drive10 / "smartkey_fw" / "otp.py").is_file()
+    assert not list(drive10.rglob("*.mpy"))
+
+
+def test_switching_between_mpy_and_sources_leaves_no_twin(drive10, mpy_cross):
+    deployed(drive10)  # sources first
+    output = deployed(drive10, "--mpy-cross", str(mpy_cross), source=False)
+    # Its own .py files, unchanged, are removed: a .py is imported before a .mpy beside it.
+    assert not list((drive10 / "smartkey_fw").rglob("*.py"))
+    assert "remove" in output and "smartkey_fw/otp.py" in output
+    deployed(drive10)  # and back: the .mpy files go
+    assert not list((drive10 / "smartkey_fw").rglob("*.mpy"))
+    assert (drive10 / "smartkey_fw" / "otp.py").is_file()
+
+
+def test_a_py_twin_deploy_did_not_write_is_kept_as_bak(drive10, mpy_cross):
+    deployed(drive10)
+    (drive10 / "smartkey_fw" / "otp.py").write_text("# the user's edit\n")
+    (drive10 / "smartkey_fw" / "extra.py").write_text("# the user's own module\n")
+    output = deployed(drive10, "--mpy-cross", str(mpy_cross), source=False)
+    assert "smartkey_fw/otp.py → smartkey_fw/otp.py.bak (would be imported instead of otp.mpy)" in (
+        output
+    )
+    assert not (drive10 / "smartkey_fw" / "otp.py").exists()
+    assert (drive10 / "smartkey_fw" / "otp.py.bak").read_text() == "# the user's edit\n"
+    assert (drive10 / "smartkey_fw" / "extra.py").read_text() == "# the user's own module\n"
+    # The next deploy finds nothing to do.
+    assert "unchanged" in deployed(drive10, "--mpy-cross", str(mpy_cross), source=False)
+    assert not (drive10 / "smartkey_fw" / "otp.py").exists()
+
+
+def test_install_firmware_builds_a_compiled_drive_for_an_emulated_board(tmp_path, mpy_cross):
+    drive = tmp_path / "image"
+    deploy.install_firmware(drive, mpy_cross=mpy_cross)
+    assert (drive / "smartkey_fw" / "app.mpy").is_file() and (drive / "code.py").is_file()
+    assert not list((drive / "smartkey_fw").rglob("*.py"))

@@ -11,6 +11,12 @@ SHA-256, and on the next deploy removes only those of its own files that it no l
 nobody changed. It overwrites only the paths it owns by name, and first renames a file there
 that it did not write (or that was changed since) to ``NAME.bak``. Everything is decided by
 :func:`plan_deploy` before anything is written, so a dry run shows exactly what would happen.
+
+The firmware package goes on as ``.mpy`` files compiled by CircuitPython's own ``mpy-cross``
+for the board's major version (boot.py and code.py stay sources: CircuitPython runs only those
+as sources). A board then loads bytecode instead of compiling every module at import, which
+costs far less RAM. The compiler is found by :func:`find_mpy_cross`; a ``.py`` beside a
+``.mpy`` of the same name would be imported instead of it, so a deploy never leaves one.
 """
 
 from __future__ import annotations
@@ -24,7 +30,9 @@ import os
 import re
 import shutil
 import string
+import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -43,6 +51,11 @@ DEVICE_LIBRARIES = tuple(
     if line.strip() and not line.startswith("#")
 )
 MANIFEST = ".smartkey-deploy.json"
+MPY_CROSS_ENV = "SMARTKEY_MPY_CROSS"
+MPY_CROSS_SOURCES = (
+    "CircuitPython's releases (adafruit-circuitpython.s3.amazonaws.com/index.html?prefix=bin/"
+    "mpy-cross/) or built from the CircuitPython repository (make -C mpy-cross)"
+)
 DRIVE_LABEL = "CIRCUITPY"
 SUPPORTED_MAJORS = (9, 10)
 
@@ -231,6 +244,88 @@ def library_versions(names: Iterable[str] = DEVICE_LIBRARIES) -> dict[str, str |
     return versions
 
 
+# -- compiling to .mpy ---------------------------------------------------------------------------
+def mpy_cross_version(path: Path) -> str:
+    """What ``path --version`` says, e.g. "CircuitPython 10.1.4 on 2025-…; mpy-cross emitting
+    mpy v6.3"; ``DeployError`` if it does not run."""
+    try:
+        result = subprocess.run(
+            [str(path), "--version"], capture_output=True, text=True, timeout=60, check=False
+        )
+    except OSError as error:
+        raise DeployError(f"mpy-cross at {path} does not run: {error.strerror}") from None
+    return (result.stdout + result.stderr).strip()
+
+
+def find_mpy_cross(path: Path | None, major: int) -> Path:
+    """CircuitPython's mpy-cross for boards of ``major`` version: ``path`` if given, else
+    $SMARTKEY_MPY_CROSS, else ``mpy-cross`` on PATH. ``DeployError`` (one line, saying where to
+    get the right one) when there is none or it is not CircuitPython's ``major``.x compiler,
+    whose .mpy files are the only ones such a board loads."""
+    given = path or os.environ.get(MPY_CROSS_ENV) or shutil.which("mpy-cross")
+    if not given:
+        raise DeployError(
+            f"deploy compiles the firmware with CircuitPython {major}.x's mpy-cross, and none "
+            f"was found: get it from {MPY_CROSS_SOURCES}, then name it with --mpy-cross PATH "
+            f"or {MPY_CROSS_ENV}; or deploy the sources with --source"
+        )
+    found = Path(given)
+    if not found.is_file():
+        raise DeployError(f"mpy-cross at {found} does not exist (--mpy-cross or {MPY_CROSS_ENV})")
+    version = mpy_cross_version(found)
+    match = re.search(r"CircuitPython (\d+)\.(\S+)", version)
+    if match is None:
+        said = version.splitlines()[0] if version else "nothing"
+        raise DeployError(
+            f"{found} is not CircuitPython's mpy-cross (its --version says {said!r}); a "
+            f"board runs only .mpy files from CircuitPython {major}.x's own: get it from "
+            f"{MPY_CROSS_SOURCES}, or deploy the sources with --source"
+        )
+    if int(match[1]) != major:
+        raise DeployError(
+            f"{found} is CircuitPython {match[1]}.{match[2]}'s mpy-cross and the board runs "
+            f"CircuitPython {major}.x, which does not load its .mpy files: use mpy-cross "
+            f"{major}.x, from {MPY_CROSS_SOURCES}; or deploy the sources with --source"
+        )
+    return found
+
+
+def compile_firmware(files: Mapping[str, Path], mpy_cross: Path, into: Path) -> dict[str, Path]:
+    """``files`` with the firmware package compiled to .mpy in ``into``: {drive path: file}.
+    boot.py and code.py stay sources; CircuitPython runs only those as sources."""
+    compiled: dict[str, Path] = {}
+    for path, source in files.items():
+        if not path.startswith(FIRMWARE_PACKAGE + "/"):
+            compiled[path] = source
+            continue
+        target = into / PurePosixPath(path).with_suffix(".mpy")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # -s: tracebacks on the board name the file as it is in the repository.
+        result = subprocess.run(
+            [str(mpy_cross), "-o", str(target), "-s", path, str(source)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0 or not target.is_file():
+            said = (result.stderr or result.stdout).strip().splitlines() or ["no output"]
+            raise DeployError(f"mpy-cross could not compile {path}: {said[-1]}")
+        compiled[str(PurePosixPath(path).with_suffix(".mpy"))] = target
+    return compiled
+
+
+def _twins(drive: Path, ships: Mapping[str, Path]) -> dict[str, str]:
+    """{path of a .py on the drive: the .mpy it would shadow} for the .mpy files shipped:
+    CircuitPython imports a module's .py before its .mpy in the same folder."""
+    twins = {}
+    for path in ships:
+        if path.endswith(".mpy"):
+            twin = path[: -len(".mpy")] + ".py"
+            if twin not in ships and (drive / twin).is_file():
+                twins[twin] = path
+    return twins
+
+
 # -- the plan ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Action:
@@ -405,19 +500,39 @@ def make_plan(
             actions.append(Action("remove", path))
         elif current is not None:
             actions.append(Action("keep", path, reason="changed since deployed"))
+    removed = {action.path for action in actions if action.kind == "remove"}
+    for twin, compiled in sorted(_twins(drive, ships).items()):
+        if twin not in removed:
+            # Not ours to delete (the user's, or changed since), but it cannot stay there.
+            actions = [a for a in actions if a.path != twin]
+            why = f"would be imported instead of {PurePosixPath(compiled).name}"
+            actions.append(Action("backup", twin, _backup_name(drive, twin), why))
     return Plan(drive, actions, writes, manifest, notes)
 
 
 def plan_deploy(
-    drive: Path, *, source: Path = SOURCE, libraries: bool = True, info: BootInfo | None = None
+    drive: Path,
+    *,
+    source: Path = SOURCE,
+    libraries: bool = True,
+    info: BootInfo | None = None,
+    mpy_cross: Path | None = None,
 ) -> Plan:
     """The plan for ``smartkey deploy``: firmware, example settings, and the device libraries
     copied from this computer (``libraries=False``: lib/ is circup's, and the libraries an
-    earlier deploy copied are removed, so circup's compiled ones are the ones imported)."""
-    ships = firmware_files(source)
-    if libraries:
-        ships.update(library_files())
-    plan = make_plan(drive, ships, FIRMWARE_SCOPE + LIBRARY_SCOPE, {SETTINGS: source / SETTINGS})
+    earlier deploy copied are removed, so circup's compiled ones are the ones imported).
+
+    ``mpy_cross``: CircuitPython's compiler (see :func:`find_mpy_cross`) to ship the firmware
+    package as .mpy; None ships its sources."""
+    with tempfile.TemporaryDirectory(prefix="smartkey-mpy-") as staging:
+        ships = firmware_files(source)
+        if mpy_cross is not None:
+            ships = compile_firmware(ships, mpy_cross, Path(staging))
+        if libraries:
+            ships.update(library_files())
+        plan = make_plan(
+            drive, ships, FIRMWARE_SCOPE + LIBRARY_SCOPE, {SETTINGS: source / SETTINGS}
+        )
     if (drive / "code.txt").exists():
         plan.notes.append("code.txt on the drive runs instead of code.py: rename or remove it")
     if info is not None and info.board_id not in known_board_ids(source):
@@ -428,11 +543,17 @@ def plan_deploy(
     return plan
 
 
-def install_firmware(drive: Path, source: Path = SOURCE) -> Plan:
+def install_firmware(drive: Path, source: Path = SOURCE, mpy_cross: Path | None = None) -> Plan:
     """Copy boot.py, code.py and smartkey_fw/ onto ``drive`` (settings.toml only if missing);
-    files the firmware wrote there (its vault, settings) are left alone."""
+    files the firmware wrote there (its vault, settings) are left alone. ``mpy_cross``: ship
+    the package compiled to .mpy by it (an emulated board's drive); None: as sources (the
+    virtual board runs those)."""
     drive.mkdir(parents=True, exist_ok=True)
-    plan = make_plan(drive, firmware_files(source), FIRMWARE_SCOPE, {SETTINGS: source / SETTINGS})
+    with tempfile.TemporaryDirectory(prefix="smartkey-mpy-") as staging:
+        ships = firmware_files(source)
+        if mpy_cross is not None:
+            ships = compile_firmware(ships, mpy_cross, Path(staging))
+        plan = make_plan(drive, ships, FIRMWARE_SCOPE, {SETTINGS: source / SETTINGS})
     plan.apply()
     (drive / "lib").mkdir(exist_ok=True)
     return plan

@@ -51,7 +51,7 @@ def _grouped(paths: list[str]) -> str:
     )
 
 
-def _summary(plan: library.Plan, libraries: str) -> Table:
+def _summary(plan: library.Plan, firmware: str, libraries: str) -> Table:
     table = Table.grid(padding=(0, 1))
     table.add_column(width=1)
     table.add_column()
@@ -66,10 +66,19 @@ def _summary(plan: library.Plan, libraries: str) -> Table:
         else:
             shown = "" if kind == "unchanged" else _grouped([action.path for action in actions])
         table.add_row("", label, str(len(actions)), escape(shown))
+    table.add_row("", "firmware", "", escape(firmware))
     table.add_row("", "lib/", "", escape(libraries))
     for note in plan.notes:
         table.add_row("", "[yellow]note[/yellow]", "", escape(note))
     return table
+
+
+def _firmware_line(compiler: Path | None) -> str:
+    if compiler is None:
+        return "smartkey_fw/ as .py sources (--source): the board compiles them at start"
+    said = library.mpy_cross_version(compiler)
+    version = said[: said.find(" on ")] if " on " in said else said
+    return f"smartkey_fw/ as .mpy, compiled by {version}'s mpy-cross ({compiler})"
 
 
 def _libraries_line(online: bool) -> str:
@@ -102,8 +111,23 @@ def _next_steps() -> Table:
     help="Install the device libraries with circup from the latest bundle, instead of "
     "copying the pinned drivers installed on this computer.",
 )
+@click.option(
+    "--source",
+    is_flag=True,
+    help="Copy the firmware as .py sources instead of compiling it to .mpy (no mpy-cross "
+    "needed; the board then compiles it at every start, which takes more RAM).",
+)
+@click.option(
+    "--mpy-cross",
+    "mpy_cross",
+    type=click.Path(path_type=Path),
+    help="CircuitPython's mpy-cross for the board's version (default: $SMARTKEY_MPY_CROSS, "
+    "else mpy-cross on PATH).",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would change, and change nothing.")
-def deploy(drive: Path | None, online: bool, dry_run: bool) -> None:
+def deploy(
+    drive: Path | None, online: bool, source: bool, mpy_cross: Path | None, dry_run: bool
+) -> None:
     """Copy the firmware and its libraries onto a CircuitPython board's drive.
 
     Files deploy did not write are never removed; one it must replace is kept as NAME.bak.
@@ -112,7 +136,8 @@ def deploy(drive: Path | None, online: bool, dry_run: bool) -> None:
     try:
         drive = drive or library.find_drive()
         info = library.check_drive(drive)
-        plan = library.plan_deploy(drive, libraries=not online, info=info)
+        compiler = None if source else library.find_mpy_cross(mpy_cross, info.major)
+        plan = library.plan_deploy(drive, libraries=not online, info=info, mpy_cross=compiler)
         command = library.circup_command(drive) if online else None
     except library.DeployError as error:
         raise CliError(str(error)) from None
@@ -121,7 +146,7 @@ def deploy(drive: Path | None, online: bool, dry_run: bool) -> None:
         f"smartkey → [bold]{escape(str(drive.absolute()))}[/bold] "
         f"(CircuitPython {escape(info.version)}, {escape(board)})"
     )
-    console.print(_summary(plan, _libraries_line(online)))
+    console.print(_summary(plan, _firmware_line(compiler), _libraries_line(online)))
     if dry_run:
         if command:
             console.print(f"Then it would run: {escape(' '.join(command))}")
