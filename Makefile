@@ -6,7 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: sim test test-long bench clean screenshots golden
+.PHONY: sim test test-long bench clean screenshots golden rp2040
+
+# The RP2040 emulator (rp2040js, pinned by package-lock.json) for tests/rp2040 and the bench;
+# without npm that tier is skipped and says why.
+RP2040_STAMP := tools/rp2040/node_modules/.installed-stamp
+RP2040_DEPS := $(if $(shell command -v npm),$(RP2040_STAMP))
 
 $(STAMP): requirements/host.txt requirements/dev.txt requirements/drivers.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +23,16 @@ $(STAMP): requirements/host.txt requirements/dev.txt requirements/drivers.txt py
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
+$(RP2040_STAMP): tools/rp2040/package.json tools/rp2040/package-lock.json
+	cd tools/rp2040 && npm ci --silent --no-audit --no-fund
+	touch $@
+
+rp2040: $(RP2040_STAMP)
+
 sim: $(STAMP)
 	$(BIN)/smartkey sim
 
-test: $(STAMP)
+test: $(STAMP) $(RP2040_DEPS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy smartkey_fw code.py boot.py
@@ -31,11 +42,11 @@ test: $(STAMP)
 test-long: $(STAMP)
 	HYPOTHESIS_PROFILE=long $(BIN)/pytest -m slow
 
-bench: $(STAMP)
+bench: $(STAMP) $(RP2040_DEPS)
 	$(BIN)/python -P bench/__main__.py
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) tools/rp2040/node_modules
 
 screenshots: $(STAMP)
 	$(BIN)/python -P docs/screenshots.py
