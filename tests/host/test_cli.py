@@ -1,13 +1,20 @@
 """The `smartkey` command line against a virtual board: one clear line per error, exit codes."""
 
+import base64
 import re
 from pathlib import Path
 
+import pyotp
 import segno
 from click.testing import CliRunner
 
+from board_helpers import message_frame, panel, unlock
+from oled_text import code_on_screen, pyotp_view
 from smartkey._cli import main
 from smartkey.clock import HostClock
+
+ALICE = pyotp.TOTP(base64.b32encode(b"12345678901234567890").decode())  # the first demo account
+SET_TIME = ("SET TIME", ("Clock is not set.", "On a computer run:", "smartkey time sync"))
 
 
 def run(board, *args, input=None):
@@ -71,6 +78,25 @@ def test_time_sync_and_show(board, monkeypatch, tmp_path):
     result = run(board, "time")
     assert result.exit_code == 0, result.output
     assert "offset" in result.output and "Time zones never matter" in result.output
+
+
+def test_time_sync_brings_a_new_ds3231_from_set_time_to_codes(board, monkeypatch, tmp_path):
+    """README, first boot: a new DS3231 (oscillator stopped, registers at 2000-01-01) shows
+    SET TIME; `smartkey time sync` and a yes on the token bring the codes."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    board.rtc.lose_power()
+    board.power_cycle()
+    unlock(board)
+    assert panel(board) == message_frame(board, *SET_TIME)
+    board.press_later("B", after=1.5)  # from 2000 to now: a jump the token asks about
+    result = run(board, "time", "sync")
+    assert result.exception is None and result.exit_code == 0, result.output
+    was, now = result.output.strip().splitlines()[1:3]
+    assert was.startswith("was not set (the DS3231 had lost power); now ")
+    assert abs(int(re.search(r"([+-][\d,]+) ms", was)[1].replace(",", ""))) <= 50
+    assert now == "drift: not known yet (sync again in a day or more to measure it)"
+    board.step(0.5)
+    assert code_on_screen(board) == pyotp_view(board, ALICE)
 
 
 def test_wipe_asks_twice(board):

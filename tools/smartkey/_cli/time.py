@@ -64,9 +64,11 @@ def sync(ctx: Context) -> None:
     A jump of over 5 minutes, or backwards, must be confirmed on the token (B)."""
     console.print("Setting the clock (confirm on the token if it asks) …")
     result = clock.sync(ctx.token(), ctx.host_clock)
-    console.print(
-        f"was {result.before.offset * 1000:+,.0f} ms off; now {result.after.offset * 1000:+,.0f} ms"
-    )
+    now = f"now {result.after.offset * 1000:+,.0f} ms"
+    if result.before is None:
+        console.print(f"was not set (the DS3231 had lost power); {now}")
+    else:
+        console.print(f"was {result.before.offset * 1000:+,.0f} ms off; {now}")
     for line in _drift_lines(result.drift, clock.measure(ctx.token(), ctx.host_clock)):
         console.print(line)
 
