@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from board_helpers import T0, message_frame, panel
+from board_helpers import DEMO_PIN, T0, demo_board, message_frame, panel, unlock
 from smartkey.device import Token
 from smartkey.sim import VirtualBoard
 
@@ -93,3 +93,24 @@ def test_i2c_pins_the_rp2040_cannot_pair_are_named_and_the_token_keeps_running(t
         assert board.modules["smartkey_fw.app"].__builtins__ is not None  # code.py is running
         assert board.fake("usb_cdc").data is not None
         assert Token(board.connect()).info()["clock_status"] == "missing"
+
+
+def test_the_firmware_with_250_accounts_fits_a_picos_heap_with_room_to_spare(tmp_path):
+    """A Pico on 10.1.4 has 186 KB free at code.py; the firmware, its drivers and a full vault
+    browsed end to end must leave at least 60 KB of it (the Pico itself kept 72.9 KB)."""
+    with demo_board(tmp_path, utc=T0) as board:
+        unlock(board)
+        vault = board.modules["smartkey_fw.vault"].Vault(bytes(board.state.uid), "/", True)
+        vault.scan()
+        assert vault.unlock(DEMO_PIN)
+        account = board.modules["smartkey_fw.account"].Account
+        vault.commit(additions=[account(f"I{i}", f"n{i}", bytes([i]) * 20) for i in range(3, 250)])
+        del vault
+    board = VirtualBoard(tmp_path / "drive", utc=T0, trace_heap=True)
+    with board:
+        unlock(board)
+        for _ in range(250):
+            board.press("C")
+        gc = board.fake("gc")
+        gc.collect()
+        assert gc.mem_free() >= 60_000, gc.mem_free()

@@ -18,6 +18,7 @@ from smartkey.deploy import DEVICE_LIBRARIES, install_firmware
 from smartkey.sim import fakes, loader
 from smartkey.sim.bus import I2CBus
 from smartkey.sim.ds3231 import DS3231
+from smartkey.sim.heap import Heap
 from smartkey.sim.hid import HidHost
 from smartkey.sim.scheduler import PowerOff, Scheduler
 from smartkey.sim.serial import SimSerial
@@ -88,6 +89,7 @@ class VirtualBoard:
         seed: int = 0,
         circuitpython: str = "10.1.4",
         heap_free: int = 186_064,
+        trace_heap: bool = False,
     ) -> None:
         if profile not in PROFILES:
             raise ValueError("profile must be one of {}".format(", ".join(PROFILES)))
@@ -122,9 +124,13 @@ class VirtualBoard:
             uid=uid,
             seed=seed,
             version=_version(circuitpython),
-            heap_free=heap_free,
         )
         self._host_libraries = loader.host_library_dirs(DEVICE_LIBRARIES)
+        self.state.heap = Heap(
+            heap_free,
+            [self.drive, *(where / name for name, where in self._host_libraries.items())],
+        )
+        self._trace_heap = trace_heap
         self.modules: dict[str, types.ModuleType] = {}  # code.py's modules, for inspection
         self._usb_hid: Any = None
         self._fakes: dict[str, types.ModuleType] = {}
@@ -223,6 +229,8 @@ class VirtualBoard:
 
     # -- power ---------------------------------------------------------------------------------
     def power_on(self) -> None:
+        if self._trace_heap:
+            self.state.heap.start()
         self._powered = True
         self._start(run_boot=True)
 
@@ -230,6 +238,7 @@ class VirtualBoard:
         if self._powered:
             self.scheduler.stop()
             self._powered = False
+            self.state.heap.stop()
 
     def fake(self, name: str) -> types.ModuleType:
         """The fake CircuitPython module ``name`` as the running code.py sees it."""

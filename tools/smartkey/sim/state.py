@@ -122,7 +122,6 @@ class BoardState:
         uid: bytes,
         seed: int,
         version: tuple[int, int, int] = (10, 1, 4),
-        heap_free: int = 186_064,
     ) -> None:
         self.drive = drive
         self.scheduler = scheduler
@@ -133,7 +132,7 @@ class BoardState:
         self.buttons = buttons  # button letter -> pin name
         self.i2c_pins = (pins[i2c_pins[0]], pins[i2c_pins[1]])  # (SCL, SDA) the chips are on
         self.version = version  # the CircuitPython release the board runs
-        self.heap_free = heap_free  # gc.mem_free() when code.py starts
+        self.heap: Any = None  # smartkey.sim.heap.Heap, set by the board
         self.safe_mode: str | None = None  # why CircuitPython went to safe mode, if it did
         self.uid = uid
         self.nvm: bytearray = ChipNvm(drive.with_name(drive.name + ".nvm"))
