@@ -78,6 +78,11 @@ class CircuitPythonError(AssertionError):
     """The script failed on CircuitPython: the message is its output, traceback included."""
 
 
+class CircuitPythonCrash(CircuitPythonError):
+    """The core itself died (a signal). The unix builds do at some small heap sizes, while
+    importing under GC pressure: a fault of the core's build, not of the script."""
+
+
 class CircuitPython:
     """One of CircuitPython's unix-core builds, ready to run scripts over the firmware."""
 
@@ -103,6 +108,11 @@ class CircuitPython:
             # Not escaped: the core's json reads an escaped surrogate pair as two bad characters.
             data.write_text(json.dumps(inputs, ensure_ascii=False), encoding="utf-8")
             completed = self._start(script, data, result, heapsize, path, timeout)
+            if completed.returncode < 0:
+                raise CircuitPythonCrash(
+                    f"CircuitPython ({self.name}, heap {heapsize}) was killed by signal "
+                    f"{-completed.returncode}:\n{completed.stdout}{completed.stderr}"
+                )
             if completed.returncode != 0 or not result.is_file():
                 raise CircuitPythonError(
                     f"CircuitPython ({self.name}, heap {heapsize}) exited with "
@@ -110,16 +120,21 @@ class CircuitPython:
                 )
             return json.loads(result.read_text(encoding="utf-8"))
 
-    def fits(self, body: str, inputs: Any, heapsize: str, path: tuple[Path, ...] = ()) -> bool:
-        """Whether the script completes with the heap capped at ``heapsize``; only a
-        MemoryError counts as not fitting, any other failure is raised."""
-        try:
-            self.run(body, inputs, heapsize=heapsize, path=path)
-        except CircuitPythonError as error:
-            if "MemoryError" in str(error):
-                return False
-            raise
-        return True
+    def fits(self, body: str, inputs: Any, heapsize: int, path: tuple[Path, ...] = ()) -> bool:
+        """Whether the script completes with the heap capped at ``heapsize`` bytes; only a
+        MemoryError counts as not fitting, any other failure is raised. Where the core
+        crashes (see CircuitPythonCrash) the answer is that of a heap up to 1 KB larger."""
+        for extra in range(0, 1024, 256):
+            try:
+                self.run(body, inputs, heapsize=str(heapsize + extra), path=path)
+            except CircuitPythonCrash:
+                continue
+            except CircuitPythonError as error:
+                if "MemoryError" in str(error):
+                    return False
+                raise
+            return True
+        raise CircuitPythonCrash(f"the core crashed at every heap from {heapsize} B to +1 KB")
 
     def _start(
         self,
