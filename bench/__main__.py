@@ -17,9 +17,9 @@ for path in (ROOT, ROOT / "tools" / "smartkey" / "sim" / "fakes"):
 
 from rich.console import Console  # noqa: E402
 
-from bench import board, otp  # noqa: E402
+from bench import board, circuitpython, otp  # noqa: E402
 
-SECTIONS = [otp, board]
+SECTIONS = [otp, board, circuitpython]
 
 
 def main() -> None:
