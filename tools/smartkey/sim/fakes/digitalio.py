@@ -28,6 +28,7 @@ class DigitalInOut:
         self._pin = pin
         self.direction = Direction.INPUT
         self.pull: str | None = None
+        self.drive_mode = DriveMode.PUSH_PULL
         self._out = False
 
     def switch_to_input(self, pull: str | None = None) -> None:
@@ -36,6 +37,8 @@ class DigitalInOut:
 
     def switch_to_output(self, value: bool = False, drive_mode: str = DriveMode.PUSH_PULL) -> None:
         self.direction = Direction.OUTPUT
+        self.pull = None
+        self.drive_mode = drive_mode
         self._out = bool(value)
 
     @property

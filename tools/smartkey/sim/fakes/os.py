@@ -95,6 +95,11 @@ def rmdir(path: str) -> None:
     _host_os.rmdir(_hw.host_path(path))
 
 
+def utime(path: str, times: tuple[int, int]) -> None:
+    _hw.check_writable()
+    _host_os.utime(_hw.host_path(path), (times[0], times[1]))
+
+
 def sync() -> None:
     _hw.filesystem.sync()
 

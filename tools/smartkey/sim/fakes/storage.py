@@ -32,16 +32,14 @@ def getmount(mount_path: str) -> _Mount:
     return _Mount()
 
 
-def disable_usb_drive() -> bool:
+def disable_usb_drive() -> None:
     _hw.require_boot()
     _hw.usb_drive_visible = False
-    return True
 
 
-def enable_usb_drive() -> bool:
+def enable_usb_drive() -> None:
     _hw.require_boot()
     _hw.usb_drive_visible = True
-    return True
 
 
 def erase_filesystem(extended: bool | None = None) -> None:

@@ -106,14 +106,13 @@ class Serial:
             del self._pipe.to_host[-unsent:]
 
 
-def enable(*, console: bool = True, data: bool = False) -> bool:
+def enable(*, console: bool = True, data: bool = False) -> None:
     _hw.require_boot()
-    _hw.cdc_request = (console, data)
-    return True
+    _hw.cdc_request = (bool(console), bool(data))
 
 
-def disable() -> bool:
-    return enable(console=False, data=False)
+def disable() -> None:
+    enable(console=False, data=False)
 
 
 def _install(namespace: dict[str, Any]) -> None:
