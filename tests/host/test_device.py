@@ -197,3 +197,31 @@ def test_wipe_after_a_yes_returns_to_first_boot(board):
     token.wipe()
     assert not any(board.drive.glob("vault.*"))
     assert token.info()["state"] == "empty"
+
+
+class ScriptedPort:
+    """A serial port whose token answers with the given lines, whatever is asked."""
+
+    def __init__(self, *lines):
+        self.timeout = 1.0
+        self.lines = [json.dumps(line).encode() + b"\n" for line in lines]
+
+    def write(self, data):
+        return len(data)
+
+    def read_until(self, expected=b"\n", size=None):
+        return self.lines.pop(0) if self.lines else b""
+
+
+def test_a_reply_of_the_wrong_shape_is_no_answer():
+    # A JSON line that is no object, and a reply to another request, are skipped; then a key
+    # check value that is not text is refused rather than handed on.
+    port = ScriptedPort(
+        [1], {"v": 1, "id": 9, "ok": True, "kcv": "00"}, {"id": 1, "ok": True, "kcv": 7}
+    )
+    with pytest.raises(DeviceError) as error:
+        Token(port).check(0)
+    assert error.value.code == "bad-reply"
+    assert (
+        Token(ScriptedPort({"v": 1, "id": 1, "ok": True, "kcv": "a1b2c3d4"})).check(0) == "a1b2c3d4"
+    )

@@ -12,7 +12,7 @@ import hmac
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from smartkey.account import Account
 
@@ -25,6 +25,7 @@ KCV_MESSAGE = b"smartkey kcv v1\x00"
 MAX_ISSUER = 40
 MAX_NAME = 64
 MAX_SECRET = 64
+T = TypeVar("T")
 
 
 class DeviceError(Exception):
@@ -93,7 +94,9 @@ class Token:
                     reply = json.loads(line)
                 except ValueError:
                     continue  # noise on the line (a console message, say): skip it
-                reply_id = reply.get("id") if isinstance(reply, dict) else None
+                if not isinstance(reply, dict):
+                    continue
+                reply_id = reply.get("id")
                 # `True == 1` in Python: a reply to someone else's request must not pass.
                 if type(reply_id) is int and reply_id == request_id:
                     break
@@ -123,7 +126,7 @@ class Token:
                 return entries
 
     def check(self, index: int) -> str:
-        return self.request("check", index=index)["kcv"]
+        return _field(self.request("check", index=index), "kcv", str)
 
     def add(
         self, accounts: Iterable[Account], progress: Callable[[int], None] | None = None
@@ -141,7 +144,7 @@ class Token:
             if progress:
                 progress(number)
         # The token rewrites its whole vault (up to 250 accounts) once the last item arrives.
-        return self._receive(request_id, 30.0 + len(batch) * 0.2)["accounts"]
+        return _field(self._receive(request_id, 30.0 + len(batch) * 0.2), "accounts", int)
 
     def rename(self, index: int, issuer: str, name: str) -> None:
         check_fits(Account(secret=b"x", issuer=issuer, name=name))
@@ -155,6 +158,14 @@ class Token:
 
     def wipe(self) -> None:
         self.request("wipe", CONFIRM_TIMEOUT)
+
+
+def _field(reply: dict[str, Any], key: str, kind: type[T]) -> T:
+    """``reply[key]``, which must be a ``kind``: a reply of any other shape is no answer."""
+    value = reply.get(key)
+    if type(value) is not kind:
+        raise DeviceError("bad-reply", f"the token's reply has no {kind.__name__} {key!r}")
+    return value
 
 
 def _fields(account: Account) -> dict[str, Any]:

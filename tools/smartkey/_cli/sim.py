@@ -29,7 +29,9 @@ from smartkey.sim.board import PROFILES
     default="",
     help='Steps for --screenshot: "C C hold:B=2 wait:1.5" (A/B/C press, hold, wait seconds).',
 )
-def sim(profile: str, drive: Path | None, utc: float | None, screenshot: Path | None, script: str):
+def sim(
+    profile: str, drive: Path | None, utc: float | None, screenshot: Path | None, script: str
+) -> None:
     """Run the token's firmware on a virtual board in this terminal.
 
     The first run adds demo accounts. While it runs, its data channel is a serial port that

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 import types
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -133,7 +134,7 @@ class VirtualBoard:
         self._trace_heap = trace_heap
         self.modules: dict[str, types.ModuleType] = {}  # code.py's modules, for inspection
         self._usb_hid: Any = None
-        self._fakes: dict[str, types.ModuleType] = {}
+        self._fakes: Mapping[str, types.ModuleType] = {}
         self._timers: list[tuple[float, Any]] = []  # (simulated time, action)
         self._powered = False
 
@@ -316,7 +317,7 @@ class VirtualBoard:
         module = types.ModuleType(name)
         module.__file__ = str(path)
         exec(loader.compile_source(path), module.__dict__)
-        module._hw = self.state
+        module.__dict__["_hw"] = self.state  # what every fake reads the board through
         if name == "board":
             board_id, pins, *_ = PROFILES[self.profile]
             module._install(vars(module), board_id, pins)

@@ -25,7 +25,7 @@ class SimSerial:
 
     @property
     def is_open(self) -> bool:
-        return self._pipe.host_open
+        return bool(self._pipe.host_open)
 
     @property
     def in_waiting(self) -> int:

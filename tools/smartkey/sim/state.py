@@ -213,7 +213,9 @@ class BoardState:
         self.console_log.append(text)
         self.console_pipe.put_for_host(text.replace("\n", "\r\n").encode())
 
-    def print(self, *args: Any, sep: str = " ", end: str = "\n", file: Any = None, **_: Any):
+    def print(
+        self, *args: Any, sep: str = " ", end: str = "\n", file: Any = None, **_: Any
+    ) -> None:
         self.console_write(sep.join(str(a) for a in args) + end)
 
     # -- the CIRCUITPY drive -------------------------------------------------------------------

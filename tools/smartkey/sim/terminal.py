@@ -17,7 +17,8 @@ import tty
 from collections.abc import Iterator
 from pathlib import Path
 
-from smartkey.sim.board import VirtualBoard, install_firmware
+from smartkey.deploy import install_firmware
+from smartkey.sim.board import VirtualBoard
 from smartkey.transport import sim_port_file
 
 FRAME_SECONDS = 0.05
