@@ -8,6 +8,9 @@ from micropython import const
 
 from smartkey_fw import buttons, pin
 
+# Above its use: MicroPython substitutes an underscored const() only in code compiled after it.
+_ADVANCE = const(6)
+
 try:
     from typing import Any, Callable
 except ImportError:
@@ -71,5 +74,3 @@ class PinEntry:
         elif not tall:
             canvas.text(0, 25, "hold A: delete")
 
-
-_ADVANCE = const(6)
