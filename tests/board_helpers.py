@@ -1,10 +1,19 @@
 """What the tests of the firmware on the virtual board share."""
 
+import base64
+
+import pyotp
+
 from smartkey.sim import VirtualBoard
 from smartkey.sim.buttons import enter_pin
 
 T0 = 1_700_000_000  # 2023-11-14 22:13:20 UTC, 20 s into a 30 s period
 DEMO_PIN = "123456"
+# The first two demo accounts (smartkey_fw/demo.py), as pyotp computes their codes.
+ALICE_TOTP = pyotp.TOTP(base64.b32encode(b"12345678901234567890").decode())
+BOB_TOTP = pyotp.TOTP(
+    base64.b32encode(b"12345678901234567890123456789012").decode(), digits=8, digest="sha256"
+)
 
 
 def demo_board(path, **kwargs):

@@ -1,19 +1,16 @@
 """The `smartkey` command line against a virtual board: one clear line per error, exit codes."""
 
-import base64
 import re
 from pathlib import Path
 
-import pyotp
 import segno
 from click.testing import CliRunner
 
-from board_helpers import message_frame, panel, unlock
+from board_helpers import ALICE_TOTP, message_frame, panel, unlock
 from oled_text import code_on_screen, pyotp_view
 from smartkey._cli import main
 from smartkey.clock import HostClock
 
-ALICE = pyotp.TOTP(base64.b32encode(b"12345678901234567890").decode())  # the first demo account
 SET_TIME = ("SET TIME", ("Clock is not set.", "On a computer run:", "smartkey time sync"))
 
 
@@ -96,7 +93,7 @@ def test_time_sync_brings_a_new_ds3231_from_set_time_to_codes(board, monkeypatch
     assert abs(int(re.search(r"([+-][\d,]+) ms", was)[1].replace(",", ""))) <= 50
     assert now == "drift: not known yet (sync again in a day or more to measure it)"
     board.step(0.5)
-    assert code_on_screen(board) == pyotp_view(board, ALICE)
+    assert code_on_screen(board) == pyotp_view(board, ALICE_TOTP)
 
 
 def test_wipe_asks_twice(board):

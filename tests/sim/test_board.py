@@ -6,6 +6,7 @@ import pyotp
 
 from board_helpers import T0, demo_board, message_frame, panel, step_to, unlock
 from oled_text import code_on_screen, pyotp_view
+from smartkey.device import Token
 from smartkey.sim import VirtualBoard
 
 RFC_SEED = b"12345678901234567890"
@@ -95,7 +96,8 @@ def test_a_missing_display_leaves_the_token_running(tmp_path):
         unlock(board)
         board.press("C")
         assert "No display at 0x3C" in board.console
-        assert board.modules["smartkey_fw.app"]  # code.py is still in its loop
+        # code.py is still in its loop: it answers, and the PIN typed blind unlocked it.
+        assert Token(board.connect()).info()["locked"] is False
         assert board.bus.bytes_written.get(0x3C, 0) == 0
 
 
@@ -176,4 +178,5 @@ def test_nothing_on_the_bus_is_named_and_the_token_keeps_running(tmp_path):
         board.step(1.0)
         board.press("B")
         assert "Nothing on I2C: check SDA/SCL wiring" in board.console
-        assert board.modules["smartkey_fw.app"]  # code.py is still in its loop
+        info = Token(board.connect()).info()  # code.py is still in its loop: it answers
+        assert info["state"] == "locked" and info["clock_status"] == "missing"

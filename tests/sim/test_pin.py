@@ -95,9 +95,10 @@ def test_delays_grow_after_the_first_wrong_pins(token):
         enter_pin(board, WRONG)
         delays.append(board.modules["smartkey_fw.pin"].PinGuard(board.state.nvm).delay())
         if delays[-1]:
-            # The PIN entry is not offered until the delay has passed.
+            # The PIN entry is not offered until the delay has passed: WAIT counts it down.
             board.step(delays[-1] - 0.5)
-            assert panel(board) != pin_frame(board, f"{10 - len(delays)} tries left")
+            wait = ("Too many wrong PINs.", "Try again in 1 s")
+            assert panel(board) == message_frame(board, "WAIT", wait)
         wait_out_delay(board)
         assert panel(board) == pin_frame(board, f"{10 - len(delays)} tries left")
     assert delays == [0, 0, 2, 4, 8]

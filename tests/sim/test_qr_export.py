@@ -8,6 +8,7 @@ from PIL import Image, ImageFilter
 
 from board_helpers import DEMO_PIN, T0, demo_board, message_frame, panel, pin_frame, unlock
 from smartkey import uri
+from smartkey.device import Token
 from smartkey.sim.buttons import enter_pin
 
 EXPORT = 2  # the menu's line "Export as QR"
@@ -105,7 +106,9 @@ def test_type_code_with_no_accounts_does_nothing(tmp_path):
         set_up(board, "314159")
         board.hold("B", 1.0)
         board.press("C")  # Type code
+        menu = panel(board)
         board.press("B")
         board.step(0.5)
         assert board.typed() == ""
-        assert board.modules["smartkey_fw.app"]  # still running
+        assert panel(board) == menu  # still the menu, on Type code
+        assert Token(board.connect()).info()["accounts"] == 0  # and the loop answers
