@@ -119,6 +119,13 @@ function boot() {
   halted = null;
 }
 
+/** Whether an interrupt that was already pending ends a WFI. rp2040js wakes the core only when
+ * an interrupt becomes pending; one that arrived between CircuitPython masking interrupts and
+ * its WFI (port_idle_until_interrupt) would leave it asleep for good. */
+function wakes(core) {
+  return !!(core.pendingInterrupts & core.enabledInterrupts) || core.pendingSystick || core.pendingPendSV;
+}
+
 function run(targetNs) {
   while (now() < targetNs) {
     if (resetRequested) {
@@ -136,7 +143,9 @@ function run(targetNs) {
     for (let i = 0; i < 100000 && !resetRequested && halted === null; i++) {
       const left = targetNs - now();
       if (left <= 0) break;
-      if (core.waiting) {
+      if (core.waiting && wakes(core)) {
+        core.waiting = false;
+      } else if (core.waiting) {
         const next = clock.nanosToNextAlarm;
         clock.tick(next > 0 && next < left ? next : left);
       } else {
@@ -171,6 +180,11 @@ function main() {
       run(Number(args[0]));
     } else if (command === 'send') {
       if (host) host.write(args[0], unhex(args[1] || ''));
+    } else if (command === 'state') {
+      const { core, clock } = mcu;
+      console.error(`state t=${now()} waiting=${core.waiting} pc=${core.PC.toString(16)} PM=${core.PM} ` +
+        `pending=${core.pendingInterrupts.toString(16)} enabled=${core.enabledInterrupts.toString(16)} ` +
+        `nextAlarm=${clock.nanosToNextAlarm} ipsr=${core.IPSR}`);
     } else if (command === 'quit') {
       break;
     } else {

@@ -11,6 +11,7 @@ runs several times slower than real time.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import select
 import shutil
@@ -18,7 +19,8 @@ import tempfile
 import threading
 import time
 import tty
-from collections.abc import Callable, Iterator
+import types
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 
@@ -61,6 +63,20 @@ class _Pipe:
         self.to_host = bytearray()
         self.to_device = bytearray()
         self.host_open = False
+
+
+class _FirmwareModules(Mapping):
+    """The firmware's modules as CPython imports them (``smartkey_fw`` must be importable),
+    for drawing the frames the token should show with its own code."""
+
+    def __getitem__(self, name: str) -> types.ModuleType:
+        return importlib.import_module(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
 
 
 class EmulatedBoard:
@@ -113,6 +129,7 @@ class EmulatedBoard:
         self.halted: str | None = None
         self._timers: list[tuple[float, Callable[[], None]]] = []
         self._lock = threading.RLock()
+        self.modules = _FirmwareModules()
 
     # -- power -------------------------------------------------------------------------------
     def __enter__(self) -> EmulatedBoard:
@@ -210,9 +227,10 @@ class EmulatedBoard:
 
     def press_later(self, button: str, after: float, seconds: float = PRESS_SECONDS) -> None:
         """Press ``button`` ``after`` simulated seconds from now, whatever runs meanwhile."""
-        start = self.now + after
-        self._timers.append((start, lambda: self._set_button(button, True)))
-        self._timers.append((start + seconds, lambda: self._set_button(button, False)))
+        with self._lock:  # serve() steps in another thread
+            start = self.now + after
+            self._timers.append((start, lambda: self._set_button(button, True)))
+            self._timers.append((start + seconds, lambda: self._set_button(button, False)))
 
     def _set_button(self, button: str, down: bool) -> None:
         if button not in BUTTON_PINS:
