@@ -171,3 +171,16 @@ def core_fixture() -> Any:
         return CircuitPython(real_cp.unix_core())
 
     return cp
+
+
+def batched(examples: int) -> Any:
+    """Hypothesis settings for a test whose every example is a batch run in one process:
+    few examples, no shrinking (it would start the core hundreds of times; the assertion names
+    the failing case of the batch instead)."""
+    from hypothesis import HealthCheck, Phase, settings
+
+    return settings(
+        max_examples=examples,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    )

@@ -11,8 +11,8 @@ import csv
 
 import pyotp
 import pytest
-from cp_runner import VECTORS, core_fixture
-from hypothesis import HealthCheck, given, settings
+from cp_runner import VECTORS, batched, core_fixture
+from hypothesis import given
 from hypothesis import strategies as st
 
 from base32_cases import ACCEPTED, REJECTED
@@ -27,7 +27,7 @@ STEAM_KEY = base64.b64decode("cnOgv/KdpLoP6Nbh0GMkXkPXALQ=")
 PATHS = ("native", "python")
 cp = core_fixture()
 # One interpreter run per hypothesis example: each example is a batch of cases.
-BATCH = settings(max_examples=5, suppress_health_check=[HealthCheck.too_slow])
+BATCH = batched(5)
 
 # Runs every [function, args] case of INPUT["cases"] on both paths; bytes arrive as hex.
 CODES = """

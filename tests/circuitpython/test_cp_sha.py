@@ -4,13 +4,13 @@ arithmetic leans on big integers, which a 32-bit core keeps in small ints only u
 import hashlib
 import hmac
 
-from cp_runner import core_fixture
-from hypothesis import HealthCheck, given, settings
+from cp_runner import batched, core_fixture
+from hypothesis import given
 from hypothesis import strategies as st
 
 cp = core_fixture()
 NAMES = ("sha1", "sha256", "sha512")
-BATCH = settings(max_examples=5, suppress_health_check=[HealthCheck.too_slow])
+BATCH = batched(5)
 # Lengths around the padding edges of 64- and 128-byte blocks.
 EDGES = [0, 1, 55, 56, 57, 63, 64, 65, 111, 112, 113, 127, 128, 129, 1000]
 
