@@ -81,7 +81,7 @@ def assert_golden(rows, name, out_dir):
             for erow, arow in zip(expected, rows, strict=True)
             for e, a in zip(erow, arow, strict=True)
         )
-        what = f"{count} pixels differ"
+        what = f"{count} of {len(rows) * len(rows[0])} pixels differ"
     else:
         what = f"the size differs ({len(expected[0])}x{len(expected)} golden)"
     raise AssertionError(

@@ -1,4 +1,4 @@
-"""Every screen of the token, on both profiles, pixel for pixel against its reviewed golden image
+"""The token's screens, on both profiles, pixel for pixel against their reviewed golden images
 in tests/golden/ (see tests/goldens.py; `make golden` rewrites them on purpose)."""
 
 import pytest
@@ -202,7 +202,7 @@ def test_a_changed_screen_fails_and_shows_where(tmp_path):
         pytest.skip("writing golden images")
     rows = read_golden(GOLDEN / "code-sha1-pico.png")
     rows[30][64] ^= 1
-    with pytest.raises(AssertionError, match="1 pixels differ") as error:
+    with pytest.raises(AssertionError, match="1 of 8192 pixels differ") as error:
         assert_golden(rows, "code-sha1-pico", tmp_path)
     assert str(tmp_path / "code-sha1-pico.diff.png") in str(error.value)
     with Image.open(tmp_path / "code-sha1-pico.diff.png") as diff:
