@@ -6,10 +6,10 @@ import base64
 import pyotp
 import pytest
 
-from board_helpers import T0
+from board_helpers import T0, demo_board, unlock
 from conftest import VECTORS
 from goldens import GOLDEN, read_golden
-from oled_text import GLYPHS, large_and_next, read_lines
+from oled_text import GLYPHS, code_on_screen, large_and_next, read_lines
 
 ALICE = pyotp.TOTP(base64.b32encode(b"12345678901234567890").decode())
 BOB = pyotp.TOTP(
@@ -75,3 +75,13 @@ def test_a_glyph_off_the_grid_is_not_read():
         shifted[y][100:127] = [0, *rows[y][100:126]]
     (read,), _ = large_and_next(shifted)
     assert "?" in read
+
+
+@pytest.mark.parametrize("now", [1_700_000_000, 1_893_456_000])
+def test_steam_codes_on_the_oled_are_node_steam_totps(tmp_path, now):
+    with demo_board(tmp_path, utc=now) as board:
+        unlock(board)
+        board.press("C")
+        board.press("C")  # the demo Steam account
+        assert int(board.utc()) // 30 == now // 30
+        assert code_on_screen(board) == (steam_known_answer(now), "")
