@@ -44,7 +44,9 @@ _FULL_CONTRAST = const(255)
 class App:
     def __init__(self, hardware: Any) -> None:
         self.hw = hardware
-        self.buttons = buttons.Buttons(hardware.keys, started=hardware.keys_started)
+        self.buttons = buttons.Buttons(
+            hardware.keys, started=hardware.keys_started, held=hardware.keys_held
+        )
         self.clock = clock.Clock(hardware.rtc, hardware.nvm)
         self.vault = vault.Vault(hardware.uid, "/", hardware.flash_writable)
         self.guard = pin.PinGuard(hardware.nvm, settings.number("PIN_TRIES", 10, 3, 50))

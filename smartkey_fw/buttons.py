@@ -21,18 +21,21 @@ LONG_C = const(5)
 _LONG = const(3)  # LONG_x = x + _LONG
 _COUNT = const(3)
 _NOT_HELD = const(-1)
-# keypad reports a key already down at its first scan as a press: one it timestamps this soon
-# (ms) after the scanner started was held through the reset (A for maintenance mode), not
-# pressed at the token, and is ignored until released.
+# keypad reports a key already down at its first scan as a press. A key that was down at reset
+# (A for maintenance mode) and is reported pressed this soon (ms) after the scanner started was
+# held through the reset, not pressed at the token: it is ignored until released.
 _AT_START = const(50)
 _TICKS_MASK = const(0x1FFFFFFF)  # supervisor.ticks_ms() wraps at 2**29
 
 
 class Buttons:
-    def __init__(self, keys: Any, long_press: int = 800, started: int = -1) -> None:
+    def __init__(
+        self, keys: Any, long_press: int = 800, started: int = -1, held: tuple = ()
+    ) -> None:
         self.keys = keys
         self.long_press = long_press
         self.started = started  # supervisor.ticks_ms() when ``keys`` began scanning, or -1
+        self.held = held  # key numbers that were down before ``keys`` began scanning
         self._down_at = [_NOT_HELD] * _COUNT
         self._fired = [False] * _COUNT
 
@@ -66,6 +69,6 @@ class Buttons:
         return NONE
 
     def _held_from_start(self, event: Any) -> bool:
-        if self.started < 0:
+        if event.key_number not in self.held:
             return False
         return (event.timestamp - self.started) & _TICKS_MASK < _AT_START

@@ -29,6 +29,20 @@ def _pin(name: Any) -> Any:
         raise ValueError("settings.toml names pin %s, which this board lacks" % name) from None
 
 
+def _held(pins: Any) -> tuple:
+    """The numbers of the buttons down right now (each wired to GND, read with its pull-up)."""
+    import digitalio
+
+    down = []
+    for number, pin in enumerate(pins):
+        line = digitalio.DigitalInOut(pin)
+        line.switch_to_input(pull=digitalio.Pull.UP)
+        if not line.value:
+            down.append(number)
+        line.deinit()
+    return tuple(down)
+
+
 class Hardware:
     def __init__(self) -> None:
         self.profile = profile.load(board.board_id)
@@ -48,10 +62,10 @@ class Hardware:
             self.problems.append("I2C can't use %s/%s" % (p["sda"], p["scl"]))
         self.display = self._display(int(p["width"]), int(p["height"]), int(p["display_address"]))
         self.rtc = self._rtc()
-        self.keys = keypad.Keys(
-            (_pin(p["a"]), _pin(p["b"]), _pin(p["c"])), value_when_pressed=False, pull=True
-        )
-        self.keys_started = supervisor.ticks_ms()  # a key down this early was held at reset
+        pins = (_pin(p["a"]), _pin(p["b"]), _pin(p["c"]))
+        self.keys_held = _held(pins)  # keypad reports these pressed at once: see buttons.py
+        self.keys = keypad.Keys(pins, value_when_pressed=False, pull=True)
+        self.keys_started = supervisor.ticks_ms()
         self.uid = bytes(microcontroller.cpu.uid)
         self.nvm = microcontroller.nvm
         # boot.py decides: normal mode gives the flash to the firmware, maintenance to the host.

@@ -73,7 +73,7 @@ class Serial:
         return bytes(line)
 
     def readlines(self) -> list[bytes | None]:
-        lines = []
+        lines: list[bytes | None] = []
         while True:
             line = self.readline()
             if not line:
