@@ -3,7 +3,7 @@ unlocked and every code computed, as sources and as the .mpy files ``smartkey de
 ``make bench`` reports the numbers (bench/circuitpython.py)."""
 
 import pytest
-from cp_memory import ACCOUNTS, NOW, SCRIPT, measure, prepare
+from cp_memory import ACCOUNTS, IMPORT_SCRIPT, NOW, SCRIPT, measure, prepare
 from cp_runner import core_fixture
 
 import real_cp
@@ -43,3 +43,13 @@ def test_the_whole_run_fits_the_heap_a_pico_has_on_circuitpython_10(cp, workload
     assert cp.fits(SCRIPT, inputs, PICO_10_FREE, path)
     # and the measure can fail: far too small a heap does not fit
     assert not cp.fits(SCRIPT, inputs, 64 * 1024, path)
+
+
+def test_the_compiled_firmware_imports_in_a_heap_its_sources_do_not(cp, tmp_path):
+    # Why `smartkey deploy` ships .mpy: a board compiling the sources at import needs the
+    # parser's memory on top (about 95 KB against 65 KB here).
+    mpy_cross = real_cp.require(real_cp.MPY_CROSS) / real_cp.MPY_CROSS
+    sources = prepare(tmp_path / "py")
+    compiled = prepare(tmp_path / "mpy", mpy_cross)
+    assert cp.fits(IMPORT_SCRIPT, compiled[0], 80 * 1024, compiled[1])
+    assert not cp.fits(IMPORT_SCRIPT, sources[0], 80 * 1024, sources[1])
