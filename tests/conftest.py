@@ -26,6 +26,30 @@ settings.register_profile("long", deadline=None, max_examples=100_000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+@pytest.fixture(autouse=True)
+def _boards_made(request, monkeypatch):
+    """Records the virtual boards a test makes; pytest_runtest_call reads their consoles."""
+    from console_errors import BoardRecorder
+
+    request.node.boards_made = BoardRecorder(monkeypatch)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A test that passed still fails if a virtual board's console shows an error it did not
+    expect (tests/console_errors.py)."""
+    result = yield
+    recorder = getattr(item, "boards_made", None)
+    if recorder is not None and not item.get_closest_marker("console_errors"):
+        errors = recorder.errors()
+        if errors:
+            raise AssertionError(
+                "unexpected error on a virtual board's console (mark the test "
+                "console_errors if it provokes one on purpose):\n" + "\n".join(errors)
+            )
+    return result
+
+
 @pytest.fixture
 def board(tmp_path):
     """A virtual board with the demo accounts, powered on and unlocked with the demo PIN."""

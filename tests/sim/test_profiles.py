@@ -1,5 +1,7 @@
 """Board profiles: chosen from the board id, overridden in settings.toml, pins and all."""
 
+import pytest
+
 from board_helpers import T0, message_frame, panel, pin_frame
 from smartkey.sim import VirtualBoard
 
@@ -35,6 +37,7 @@ def test_a_button_on_another_pin_works_once_settings_say_so(tmp_path):
         assert panel(board) == pin_frame(board, "", "New PIN")
 
 
+@pytest.mark.console_errors("boot.py stops at the missing pin too, before any USB change")
 def test_a_pin_the_board_lacks_is_named_on_the_console(tmp_path):
     board = VirtualBoard(tmp_path / "drive", utc=T0)
     with open(board.drive / "settings.toml", "a") as f:
