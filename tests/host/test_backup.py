@@ -276,14 +276,16 @@ def test_any_change_to_any_byte_is_the_same_error(sealed, data):
     flip = data.draw(st.integers(1, 255))
     damaged = bytearray(sealed)
     damaged[position] ^= flip
-    with pytest.raises(BackupDamaged):
+    with pytest.raises(BackupDamaged) as error:
         restore.load(bytes(damaged), "correct horse battery staple")
+    assert str(error.value).startswith(DAMAGED)
 
 
 def test_a_truncated_file_is_the_same_error(sealed):
     for length in range(1, len(sealed)):
-        with pytest.raises(BackupDamaged):
+        with pytest.raises(BackupDamaged) as error:
             restore.load(sealed[:length], "correct horse battery staple")
+        assert str(error.value).startswith(DAMAGED), length
 
 
 def test_a_header_asking_for_absurd_costs_is_refused_before_any_work():

@@ -175,7 +175,7 @@ def test_boot_py_choice_applies_when_usb_comes_up(board: Board) -> None:
     assert board.host.text == "ok"
     with pytest.raises(RuntimeError, match="Cannot change USB devices now"):
         usb_hid.enable((usb_hid.Device.MOUSE,))
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="Cannot change USB devices now"):
         usb_hid.disable()
 
 
@@ -208,7 +208,7 @@ def test_disabled_hid_has_no_keyboard(board: Board) -> None:
     assert usb_hid.devices == ()
     with pytest.raises(ValueError, match="Could not find matching HID device"):
         Keyboard(usb_hid.devices)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="USB busy"):
         usb_hid.Device.KEYBOARD.send_report(bytes(8))
 
 
@@ -227,7 +227,7 @@ def test_disconnected_host_refuses_reports(host: HidHost, board: Board) -> None:
 def test_board_without_host_refuses_reports(board: Board) -> None:
     board.usb_hid._host = None
     board.boot()
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="USB busy"):
         board.keyboard_device.send_report(bytes(8))
 
 
@@ -247,7 +247,7 @@ def test_host_unplugged_mid_session(
 ) -> None:
     us.write("12")
     host.connected = False
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="USB busy"):
         us.write("3")
     host.connected = True
     # The failed press left "3" in adafruit_hid's report buffer: without a release_all() the
@@ -255,7 +255,7 @@ def test_host_unplugged_mid_session(
     us.write("4")
     assert host.text == "1234"
     host.connected = False
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="USB busy"):
         us.write("5")
     host.connected = True
     keyboard.release_all()
