@@ -3,6 +3,7 @@ not JSON, left half-sent; each run's replies are compared with those of the same
 the firmware on CPython."""
 
 import json
+import re
 
 from cp_runner import batched, core_fixture
 from hypothesis import given
@@ -13,6 +14,7 @@ from smartkey_fw.protocol import MAX_FRAME, Protocol
 cp = core_fixture()
 BATCH = batched(4)
 LOCKED = 1
+SURROGATE = re.compile(rb"\xed[\xa0-\xbf]")
 
 FRAMES = """
 from smartkey_fw.protocol import Protocol
@@ -108,11 +110,12 @@ REQUESTS = st.fixed_dictionaries(
     {},
     optional={
         "v": st.sampled_from([1, 1, 1, 2, "1", None]),
-        # Within the BMP: CircuitPython's json reads an escaped surrogate pair (how CPython's
-        # json.dumps writes an emoji) as two invalid characters, not as the one it stands for.
+        # Text that UTF-8 can carry, within the BMP: CircuitPython's json reads an escaped
+        # surrogate (CPython's json.dumps writes an emoji as a pair of them) as invalid
+        # characters and the reply echoes them.
         "id": st.one_of(
             st.integers(-(2**40), 2**40),
-            st.text(st.characters(max_codepoint=0xFFFF), max_size=5),
+            st.text(st.characters(codec="utf-8", max_codepoint=0xFFFF), max_size=5),
             st.none(),
         ),
         "op": st.sampled_from(["info2", "list", "check", "add", "rename", "wipe", "nope", 7]),
@@ -121,7 +124,9 @@ REQUESTS = st.fixed_dictionaries(
 ).map(lambda request: json.dumps(request).encode())
 LINES = st.one_of(
     REQUESTS,
-    st.binary(max_size=40).filter(lambda b: b"\n" not in b),
+    # Without UTF-8-encoded surrogates (ED A0..BF xx): CircuitPython's str(data, "utf-8") lets
+    # them through where CPython's refuses them, so the token echoes such an id back.
+    st.binary(max_size=40).filter(lambda b: b"\n" not in b and not SURROGATE.search(b)),
     st.just(b"x" * (MAX_FRAME + 1)),
     st.just(b'{"v": 1, "id": 3, "op": "list"}' + b" " * (MAX_FRAME - 31)),  # exactly the limit
     st.sampled_from([b"[1, 2]", b'"text"', b"{", b"nan", b"\xff\xfe"]),
