@@ -9,22 +9,26 @@ documented format, as are all the random round-trip files.
 """
 
 import base64
+import csv
 import dataclasses
 import hashlib
 import io
 import json
 import os
+import sqlite3
+import zipfile
 from urllib.parse import quote
+from xml.sax.saxutils import escape, quoteattr
 
 import pytest
 import segno
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
 from conftest import VECTORS
-from smartkey import importers
+from smartkey import importers, uri
 from smartkey.account import ALGORITHMS, Account
 from smartkey.importers import ImportFailed
 from smartkey.importers.migration import payload_class
@@ -232,10 +236,10 @@ NAMES = st.text(max_size=12)
 
 
 @st.composite
-def accounts(draw, types=("totp", "hotp", "steam"), min_counter=0):
+def accounts(draw, types=("totp", "hotp", "steam"), min_counter=0, names=NAMES):
     kind = draw(st.sampled_from(types))
-    issuer = draw(NAMES)
-    name = draw(NAMES)
+    issuer = draw(names)
+    name = draw(names)
     while issuer and name.startswith(issuer + ":"):
         name = name[len(issuer) + 1 :]  # exports that repeat "Issuer:" in the name lose it
     return Account(
@@ -371,8 +375,9 @@ def andotp_plain(accounts, password=None):
     ]
 
 
-def andotp_encrypted(accounts, password, iterations=1000):
-    """andOTP's current format: iterations, salt, then IV, ciphertext and tag."""
+def andotp_encrypted(accounts, password, iterations=140_000):
+    """andOTP's current format: iterations (andOTP draws 140,000 to 160,000), salt, then IV,
+    ciphertext and tag."""
     salt = os.urandom(12)
     key = hashlib.pbkdf2_hmac("sha1", password.encode(), salt, iterations, 32)
     iv, data, tag = seal(key, json.dumps(andotp_plain(accounts)).encode())
@@ -405,9 +410,9 @@ def freeotp_plus(accounts, password=None):
     return {"tokenOrder": [f"{a.issuer}:{a.name}" for a in accounts], "tokens": tokens}
 
 
-def freeotp_accounts():
+def freeotp_accounts(names=NAMES):
     """Accounts FreeOTP+ can hold: Steam is TOTP with issuer "Steam", counters start at 1."""
-    return accounts(min_counter=1).map(
+    return accounts(min_counter=1, names=names).map(
         lambda a: (
             dataclasses.replace(a, issuer="Steam")
             if a.type == "steam"
@@ -441,12 +446,23 @@ def test_generated_exports_round_trip(fmt, data):
     assert importers.load(encoded(writer(originals, password)), password) == originals
 
 
-@pytest.mark.parametrize("writer", [andotp_encrypted, andotp_encrypted_old])
-def test_andotp_encrypted_needs_the_right_password(writer):
-    data = writer(AEGIS_VECTORS, PASSWORD)
+def test_andotp_encrypted_needs_the_right_password():
+    data = andotp_encrypted(AEGIS_VECTORS, PASSWORD)
     assert importers.load(data, PASSWORD) == AEGIS_VECTORS
     with pytest.raises(ImportFailed, match="password is needed"):
         importers.load(data)
+    with pytest.raises(ImportFailed, match="wrong password"):
+        importers.load(data, "tset")
+
+
+def test_andotp_first_format_opens_only_with_a_given_password():
+    # It has no header: asking every unknown binary file for a password would be wrong, so
+    # it is only tried when the user gave one.
+    data = andotp_encrypted_old(AEGIS_VECTORS, PASSWORD)
+    assert importers.load(data, PASSWORD) == AEGIS_VECTORS
+    with pytest.raises(ImportFailed, match=r"^unrecognised file") as caught:
+        importers.load(data)
+    assert not isinstance(caught.value, importers.PasswordNeeded)
     with pytest.raises(ImportFailed, match="wrong password"):
         importers.load(data, "tset")
 
@@ -750,5 +766,538 @@ def test_damaged_real_exports(name, data):
 def test_samples_are_documented():
     readme = (SAMPLES / "README.md").read_text()
     for name in SAMPLE_FILES:
-        assert name in readme
-    assert sum((SAMPLES / name).stat().st_size for name in SAMPLE_FILES) < 40_000
+        assert f"`{name}`" in readme
+    assert sum((SAMPLES / name).stat().st_size for name in SAMPLE_FILES) < 80_000
+
+
+# --- the other apps' exports (issue 15) ------------------------------------------------------
+
+BY_SECRET = {account.secret: account for account in AEGIS_VECTORS}
+
+
+@pytest.mark.parametrize(
+    ("name", "password", "count"),
+    [
+        ("ente_auth.txt", None, 7),
+        ("stratum_plain.json", None, 7),
+        ("stratum_encrypted.bin", PASSWORD, 7),
+        ("stratum_encrypted_legacy.bin", PASSWORD, 7),
+        ("andotp_encrypted.bin", PASSWORD, 7),
+        ("andotp_encrypted_old.bin", PASSWORD, 6),
+        ("freeotp.xml", None, 4),
+        ("proton_authenticator.json", None, 3),
+        ("proton_pass.zip", None, 1),  # a login without one and an alias are passed over
+        ("keepassxc.csv", None, 4),  # a login without one is passed over
+        ("onepassword.csv", None, 3),
+    ],
+)
+def test_more_real_exports_give_the_aegis_vectors(name, password, count):
+    accounts = importers.load(sample(name), password)
+    assert len(accounts) == count == len({a.secret for a in accounts})
+    for account in accounts:
+        assert account == BY_SECRET[account.secret]
+
+
+@pytest.mark.parametrize(
+    ("name", "steam_issuer"), [("bitwarden.json", "Test Steam"), ("bitwarden.csv", "Test 4")]
+)
+def test_bitwarden_exports(name, steam_issuer):
+    # Bitwarden's steam://SECRET has no names of its own: the item's name is the issuer.
+    accounts = importers.load(sample(name))
+    assert len(accounts) == 4
+    for account in accounts[:3]:
+        assert account == BY_SECRET[account.secret]
+    steam = accounts[3]
+    assert steam == dataclasses.replace(BY_SECRET[steam.secret], issuer=steam_issuer, name="")
+
+
+def test_proton_pass_csv_sample_is_refused_naming_the_row():
+    # Proton's own sample holds the 6-character secret "ABCDEF", which is not base32 (a
+    # lenient decoder would drop bits); the token reads base32 strictly, so the row is named.
+    with pytest.raises(ImportFailed) as caught:
+        importers.load(sample("protonpass.csv"))
+    message = str(caught.value)
+    assert message.startswith("Proton Pass export line 3 (login title: john): secret")
+    assert "ABCDEF" not in message and "\n" not in message
+
+
+def test_proton_pass_csv_with_a_good_secret():
+    text = (
+        sample("protonpass.csv")
+        .decode()
+        .replace("secret=ABCDEF&", "secret=4SJHB4GSD43FZBAI7C2HLRJGPQ&")
+    )
+    [account] = importers.load(text.encode())
+    assert (account.issuer, account.name, account.type) == (
+        "login title",
+        "example@example.com",
+        "totp",
+    )
+
+
+def test_duo_and_other_json_lists_are_not_taken_for_andotp():
+    with pytest.raises(ImportFailed, match=r"^unrecognised JSON file: supported are") as caught:
+        importers.load(sample("duo.json"))
+    assert "andOTP backup entry" not in str(caught.value)
+    with pytest.raises(ImportFailed, match=r"^unrecognised JSON file"):
+        importers.load(json.dumps([{"name": "a tool's own output", "value": 1}]).encode())
+
+
+def test_steam_is_30_s_and_5_characters_from_every_export():
+    vault = json.loads(sample("aegis_plain.json"))
+    vault["db"]["entries"][6]["info"].update(period=15, digits=6)
+    [steam] = [a for a in importers.load(json.dumps(vault).encode()) if a.type == "steam"]
+    assert (steam.period, steam.digits) == (30, 5)
+    line = "otpauth://steam/Steam:x?secret=JRZCL47CMXVOQMNPZR2F7J4RGI&period=15"
+    assert [(a.period, a.digits) for a in importers.load(line.encode())] == [(30, 5)]
+
+
+# Files of formats no importer reads: each must be "unrecognised", never a password prompt.
+def _sqlite(tmp_path):
+    path = tmp_path / "databases.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE accounts (email TEXT, secret TEXT)")
+        db.execute("INSERT INTO accounts VALUES ('a@example.com', 'JBSWY3DPEHPK3PXP')")
+    db.close()
+    return path.read_bytes()
+
+
+def _zip():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("export.json", "{}")
+    return buffer.getvalue()
+
+
+def _tiff():
+    buffer = io.BytesIO()
+    Image.new("L", (8, 8), 255).save(buffer, format="TIFF")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "zip", "tiff", "gif", "java"])
+def test_binary_files_of_other_formats_are_unrecognised_without_a_password_prompt(kind, tmp_path):
+    data = {
+        "sqlite": lambda: _sqlite(tmp_path),
+        "zip": _zip,
+        "tiff": _tiff,
+        "gif": lambda: b"GIF89a" + os.urandom(200),
+        "java": lambda: b"\xac\xed\x00\x05" + os.urandom(200),
+    }[kind]()
+    with pytest.raises(ImportFailed, match=r"^unrecognised file: supported are") as caught:
+        importers.load(data)
+    assert not isinstance(caught.value, importers.PasswordNeeded)
+
+
+def test_the_supported_list_is_the_registry():
+    with pytest.raises(ImportFailed) as caught:
+        importers.load(b"hello")
+    listed = [fmt.name for fmt in importers.FORMATS if fmt.listed]
+    for name in listed:
+        assert name in str(caught.value)
+    for app in ("Bitwarden", "Proton Pass", "Proton Authenticator", "Ente Auth", "KeePassXC"):
+        assert app in str(caught.value)
+    for app in ("1Password", "Stratum", "FreeOTP (XML"):
+        assert app in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "what"),
+    [
+        ("stratum_encrypted.bin", "Authenticator Pro"),
+        ("stratum_encrypted_legacy.bin", "Authenticator Pro"),
+        ("andotp_encrypted.bin", "andOTP"),
+        ("aegis_encrypted.json", "Aegis"),
+        ("2fas_authenticator_encrypted_v4.2fas", "2FAS"),
+    ],
+)
+def test_recognised_encrypted_exports_ask_for_a_password(name, what):
+    with pytest.raises(importers.PasswordNeeded, match=f"{what}.* password is needed"):
+        importers.load(sample(name))
+    with pytest.raises(ImportFailed, match="wrong password"):
+        importers.load(sample(name), "tset")
+
+
+@given(st.binary(max_size=300))
+def test_a_password_is_asked_only_for_a_recognised_encrypted_export(data):
+    try:
+        importers.load(data)
+    except importers.PasswordNeeded:
+        fmt = importers.recognise(importers.Source(data))
+        assert fmt is not None and fmt.encrypted(importers.Source(data))
+    except ImportFailed:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b'{"encrypted": true, "passwordProtected": true, "data": "2.x|y|z"}',
+            "Bitwarden export is encrypted: in Bitwarden, export again as .json",
+        ),
+        (
+            b"-----BEGIN PGP MESSAGE-----\n\nwy4ECQMI\n-----END PGP MESSAGE-----\n",
+            "encrypted Proton Pass export",
+        ),
+        (
+            b"\xac\xed\x00\x05sr\x00\x11java.util.HashMap\x00masterKey",
+            "FreeOTP 2",
+        ),
+    ],
+)
+def test_encrypted_exports_that_cannot_be_read_say_what_to_export(data, message):
+    with pytest.raises(ImportFailed, match=message) as caught:
+        importers.load(data)
+    assert not isinstance(caught.value, importers.PasswordNeeded)
+
+
+@pytest.mark.parametrize(
+    ("name", "change", "message"),
+    [
+        (
+            "bitwarden.json",
+            lambda d: d["items"][1]["login"].update(totp="otpauth://totp/SPDX:James?secret=5OM4!"),
+            r"^Bitwarden export entry 2 of 4 \(Test 2\): secret",
+        ),
+        (
+            "bitwarden.json",
+            lambda d: d["items"][0]["login"].update(totp="https://example.com"),
+            r"entry 1 of 4 \(Test 1\): https: URIs are not one-time password settings",
+        ),
+        (
+            "stratum_plain.json",
+            lambda d: d["Authenticators"][2].update(Type=5),
+            r"^Authenticator Pro / Stratum backup entry 3 of 7 \(Airbnb: Elijah\): Type Yandex",
+        ),
+        (
+            "stratum_plain.json",
+            lambda d: d["Authenticators"][0].update(Algorithm=3),
+            r"entry 1 of 7 \(Deno: Mason\): Algorithm 3 is not supported",
+        ),
+        (
+            "proton_authenticator.json",
+            lambda d: d["entries"][1]["content"].update(uri="otpauth://totp/x?secret=1"),
+            r"^Proton Authenticator export entry 2 of 3 \(James\): secret",
+        ),
+    ],
+)
+def test_new_importers_name_the_bad_entry(name, change, message):
+    document = json.loads(sample(name))
+    change(document)
+    with pytest.raises(ImportFailed, match=message) as caught:
+        importers.load(json.dumps(document).encode())
+    assert "5OM4" not in str(caught.value)
+
+
+def test_a_bad_csv_row_is_named_by_line_and_title():
+    text = (
+        sample("keepassxc.csv")
+        .decode()
+        .replace("secret=5OM4WOOGPLQEF6UGN3CPEOOLWU", "secret=5OM4!")
+    )
+    with pytest.raises(ImportFailed, match=r"^KeePassXC export line 3 \(SPDX: James\): secret"):
+        importers.load(text.encode())
+
+
+def test_freeotp_xml_refuses_entities():
+    text = (
+        '<?xml version="1.0"?><!DOCTYPE map [<!ENTITY a "aaaa">]>'
+        '<map><string name="tokenOrder">[&a;]</string></map>'
+    )
+    with pytest.raises(ImportFailed, match="entities"):
+        importers.load(text.encode())
+
+
+# Writers of random accounts in each new format, as the apps write them.
+
+
+def as_uri(account):
+    """What an account becomes through an otpauth URI (spaces around names are not kept)."""
+    return uri.parse(uri.build(account))
+
+
+def bitwarden_json(accounts, password=None):
+    items = [
+        {"id": str(i), "type": 1, "name": "", "login": {"username": None, "totp": uri.build(a)}}
+        for i, a in enumerate(accounts)
+    ]
+    items.insert(0, {"id": "x", "type": 2, "name": "a note", "secureNote": {"type": 0}})
+    return {"encrypted": False, "folders": [], "items": items}
+
+
+def csv_export(header, row):
+    def write(accounts, password=None):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
+        writer.writerow(header)
+        writer.writerow(row(Account(secret=b"x", name="password only"), ""))
+        for a in accounts:
+            writer.writerow(row(a, uri.build(a)))
+        return buffer.getvalue().encode()
+
+    return write
+
+
+BITWARDEN_CSV = csv_export(
+    [
+        "folder",
+        "favorite",
+        "type",
+        "name",
+        "notes",
+        "fields",
+        "login_uri",
+        "login_username",
+        "login_password",
+        "login_totp",
+    ],
+    lambda a, otp: ["", "", "login", a.issuer, "", "", "", a.name, "pw", otp],
+)
+KEEPASSXC_CSV = csv_export(
+    [
+        "Group",
+        "Title",
+        "Username",
+        "Password",
+        "URL",
+        "Notes",
+        "TOTP",
+        "Icon",
+        "Last Modified",
+        "Created",
+    ],
+    lambda a, otp: ["Root", a.issuer, a.name, "pw", "", "", otp, "0", "", ""],
+)
+ONEPASSWORD_CSV = csv_export(
+    ["Title", "Url", "Username", "Password", "OTPAuth", "Favorite", "Archived", "Tags", "Notes"],
+    lambda a, otp: [a.issuer, "", a.name, "pw", otp, "false", "false", "", ""],
+)
+PROTON_PASS_CSV = csv_export(
+    [
+        "type",
+        "name",
+        "url",
+        "email",
+        "username",
+        "password",
+        "note",
+        "totp",
+        "createTime",
+        "modifyTime",
+        "vault",
+    ],
+    lambda a, otp: ["login", a.issuer, "", "", a.name, "pw", "", otp, "1", "1", "Personal"],
+)
+
+
+def stratum_plain(accounts, password=None):
+    types = {"hotp": 1, "totp": 2, "steam": 4}
+    return {
+        "Authenticators": [
+            {
+                "Type": types[a.type],
+                "Icon": None,
+                "Issuer": a.issuer,
+                "Username": a.name,
+                "Secret": b32(a.secret),
+                "Pin": None,
+                "Algorithm": ALGORITHMS.index(a.algorithm),
+                "Digits": a.digits,
+                "Period": a.period,
+                "Counter": a.counter,
+                "Ranking": 0,
+            }
+            for a in accounts
+        ],
+        "Categories": [],
+        "AuthenticatorCategories": [],
+        "CustomIcons": [],
+    }
+
+
+def stratum_legacy(accounts, password):
+    """Authenticator Pro's older encrypted backup: PBKDF2-SHA1 and AES-CBC."""
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    salt, iv = os.urandom(20), os.urandom(16)
+    key = hashlib.pbkdf2_hmac("sha1", password.encode(), salt, 64_000, 32)
+    padder = padding.PKCS7(128).padder()
+    padded = padder.update(json.dumps(stratum_plain(accounts)).encode()) + padder.finalize()
+    encryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+    return b"AuthenticatorPro" + salt + iv + encryptor.update(padded) + encryptor.finalize()
+
+
+def stratum_encrypted(accounts, password):
+    """Stratum's encrypted backup: Argon2id (3 passes, 64 MiB, 4 lanes) and AES-GCM."""
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+    salt = os.urandom(16)
+    key = Argon2id(salt=salt, length=32, iterations=3, lanes=4, memory_cost=65536).derive(
+        password.encode()
+    )
+    iv, data, tag = seal(key, json.dumps(stratum_plain(accounts)).encode())
+    return b"AUTHENTICATORPRO" + salt + iv + data + tag
+
+
+def proton_authenticator(accounts, password=None):
+    entries = [
+        {"id": str(i), "content": {"uri": uri.build(a), "entry_type": "Totp", "name": a.name}}
+        for i, a in enumerate(accounts)
+    ]
+    return {"version": 1, "entries": entries}
+
+
+def proton_pass_document(accounts):
+    def item(a, state=1):
+        content = {"itemEmail": "", "itemUsername": a.name, "totpUri": uri.build(a)}
+        return {
+            "data": {"metadata": {"name": a.issuer}, "type": "login", "content": content},
+            "state": state,
+        }
+
+    trashed = item(Account(secret=b"in the trash"), state=2)
+    return {
+        "encrypted": False,
+        "userId": "u",
+        "vaults": {"v": {"name": "Personal", "items": [trashed] + [item(a) for a in accounts]}},
+        "version": "1.20.1",
+    }
+
+
+def proton_pass_zip(accounts, password=None):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Proton Pass/", "")
+        archive.writestr("Proton Pass/data.json", json.dumps(proton_pass_document(accounts)))
+    return buffer.getvalue()
+
+
+def freeotp_xml(accounts, password=None):
+    tokens = freeotp_plus(accounts)["tokens"]
+    keys = [f"{i}:{t['issuerExt']}:{t['label']}" for i, t in enumerate(tokens)]
+    strings = [
+        f"<string name={quoteattr(key)}>{escape(json.dumps(token))}</string>"
+        for key, token in zip(keys, tokens, strict=True)
+    ]
+    order = escape(json.dumps(keys))
+    body = "".join(reversed(strings)) + f'<string name="tokenOrder">{order}</string>'
+    return f"<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n<map>{body}</map>".encode()
+
+
+# XML 1.0 has no control characters, and its parsers turn a carriage return into a new line.
+XML_NAMES = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12)
+URI_ACCOUNTS = accounts().map(as_uri)
+NEW_WRITERS = {
+    "bitwarden-json": (bitwarden_json, URI_ACCOUNTS),
+    "bitwarden-csv": (BITWARDEN_CSV, URI_ACCOUNTS),
+    "keepassxc-csv": (KEEPASSXC_CSV, URI_ACCOUNTS),
+    "1password-csv": (ONEPASSWORD_CSV, URI_ACCOUNTS),
+    "proton-pass-csv": (PROTON_PASS_CSV, URI_ACCOUNTS),
+    "proton-pass-zip": (proton_pass_zip, URI_ACCOUNTS),
+    "proton-authenticator": (
+        proton_authenticator,
+        URI_ACCOUNTS.filter(lambda a: a.name == a.name.strip(" ")),
+    ),
+    "stratum": (stratum_plain, accounts()),
+    "freeotp-xml": (freeotp_xml, freeotp_accounts(XML_NAMES)),
+}
+
+
+@pytest.mark.parametrize("fmt", NEW_WRITERS)
+@given(data=st.data())
+def test_generated_new_exports_round_trip(fmt, data):
+    writer, strategy = NEW_WRITERS[fmt]
+    originals = data.draw(st.lists(strategy, max_size=4), label="accounts")
+    assert importers.load(encoded(writer(originals))) == originals
+
+
+@settings(max_examples=20)
+@given(st.lists(accounts(), max_size=3), st.text(min_size=1, max_size=8))
+def test_generated_authenticator_pro_legacy_backups_round_trip(originals, password):
+    assert importers.load(stratum_legacy(originals, password), password) == originals
+
+
+def test_generated_stratum_backup_round_trips():
+    data = stratum_encrypted(AEGIS_VECTORS, "pässword")
+    assert importers.load(data, "pässword") == AEGIS_VECTORS
+    with pytest.raises(ImportFailed, match="wrong password"):
+        importers.load(data, "password")
+
+
+CSV_CELLS = st.text(max_size=10) | st.sampled_from(
+    ["otpauth://totp/x?secret=JBSWY3DP", "JBSWY3DP", "steam://JBSWY3DP", ""]
+)
+CSV_HEADERS = st.sampled_from(
+    [
+        ["login_totp", "name", "login_username"],
+        ["group", "title", "username", "password", "url", "notes", "totp"],
+        ["title", "otpauth", "username"],
+        ["type", "name", "totp", "vault", "email", "username"],
+    ]
+)
+
+
+@given(CSV_HEADERS, st.lists(st.lists(CSV_CELLS, max_size=8), max_size=4))
+def test_random_csv_exports(header, rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    _check_only_import_failed(buffer.getvalue().encode())
+
+
+NEW_SHAPED = st.one_of(
+    st.builds(
+        lambda e: {"encrypted": False, "items": e},
+        st.lists(JSON | st.builds(lambda t: {"name": "x", "login": {"totp": t}}, JSON), max_size=3),
+    ),
+    st.builds(
+        lambda e: {"Authenticators": e},
+        st.lists(
+            st.dictionaries(
+                st.sampled_from(
+                    [
+                        "Type",
+                        "Issuer",
+                        "Username",
+                        "Secret",
+                        "Algorithm",
+                        "Digits",
+                        "Period",
+                        "Counter",
+                    ]
+                ),
+                JSON | st.integers(0, 6) | st.just("JBSWY3DP"),
+            ),
+            max_size=3,
+        ),
+    ),
+    st.builds(
+        lambda e: {"version": 1, "entries": e},
+        st.lists(
+            JSON
+            | st.builds(
+                lambda u, n: {"content": {"uri": u, "name": n}},
+                JSON | st.just("otpauth://totp/x?secret=JBSWY3DP"),
+                JSON,
+            ),
+            max_size=3,
+        ),
+    ),
+    st.builds(
+        lambda v: {"version": "1.0", "vaults": v},
+        JSON
+        | st.dictionaries(
+            st.text(max_size=3),
+            st.builds(lambda i: {"name": "v", "items": i}, st.lists(JSON, max_size=3)),
+            max_size=2,
+        ),
+    ),
+)
+
+
+@given(NEW_SHAPED)
+def test_random_new_exports_of_the_right_shape(document):
+    _check_only_import_failed(json.dumps(document).encode())

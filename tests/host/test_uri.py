@@ -194,10 +194,14 @@ def test_steam_spellings(text):
     ]
 
 
-def test_steam_period_is_kept_as_aegis_does():
-    # pyotp ignores period for Steam; Aegis, whose otpauth://steam this is, keeps it.
-    account = uri.parse(f"otpauth://steam/x?secret={PYOTP_STEAM_SECRET}&period=15&digits=7")
-    assert (account.type, account.period, account.digits) == ("steam", 15, 5)
+@pytest.mark.parametrize("period", ["15", "60", "0", "30"])
+def test_steam_is_always_30_s_and_5_characters(period):
+    # Steam Guard codes change every 30 s whatever a URI says (as pyotp computes them); a URI
+    # with another period would give codes Steam never accepts.
+    text = f"otpauth://steam/x?secret={PYOTP_STEAM_SECRET}&period={period}&digits=7"
+    account = uri.parse(text)
+    assert (account.type, account.period, account.digits) == ("steam", 30, 5)
+    assert uri.parse(uri.build(account)) == account
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 TYPES = ("totp", "hotp", "steam")
 ALGORITHMS = ("SHA1", "SHA256", "SHA512")
 STEAM_DIGITS = 5
+STEAM_PERIOD = 30
 
 
 class AccountError(ValueError):
@@ -36,8 +37,10 @@ class Account:
         if not isinstance(self.secret, bytes) or not self.secret:
             raise AccountError("secret must not be empty")
         if self.type == "steam":
-            # Steam codes are always 5 characters, whatever an export writes in `digits`.
+            # Steam Guard codes are always 5 characters every 30 s, whatever an export or a URI
+            # writes in `digits` or `period`: Steam's servers accept nothing else.
             self.digits = STEAM_DIGITS
+            self.period = STEAM_PERIOD
         elif not 6 <= self.digits <= 8:
             raise AccountError(f"digits must be 6, 7 or 8, not {self.digits}")
         if not 1 <= self.period <= 65535:

@@ -18,8 +18,9 @@ reads them like this:
 * **Parameters**: ``+`` means a space; names are case-insensitive; unknown ones are ignored, and
   so is one that means nothing for the type (``period`` of an hotp URI, ``counter`` of a totp
   one). A known parameter given twice with different values is an error, never a guess.
-  ``counter`` is required for hotp, as the Key Uri Format says. ``digits`` of a Steam URI is
-  checked to be a number but not used: Steam codes always have 5 characters.
+  ``counter`` is required for hotp, as the Key Uri Format says. ``digits`` and ``period`` of a
+  Steam URI are checked to be numbers but not used: Steam Guard codes always have 5
+  characters and change every 30 s.
 * **Secret**: base32 as :func:`smartkey.base32.b32decode` reads it, which is how the token reads it.
 
 Every error is a :class:`UriError` (a ``ValueError``) whose message starts with the bad field;

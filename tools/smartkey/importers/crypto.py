@@ -51,3 +51,29 @@ def open_gcm(key: bytes, nonce: bytes, sealed: bytes) -> bytes | None:
         return AESGCM(key).decrypt(nonce, sealed, None)
     except InvalidTag:
         return None
+
+
+def argon2id(password: str, salt: bytes, *, iterations: int, lanes: int, memory_kib: int) -> bytes:
+    """A 256-bit key by Argon2id; the costs are the caller's constants, never the file's."""
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+    kdf = Argon2id(
+        salt=salt, length=KEY_SIZE, iterations=iterations, lanes=lanes, memory_cost=memory_kib
+    )
+    return kdf.derive(password.encode("utf-8"))
+
+
+def open_cbc(key: bytes, iv: bytes, sealed: bytes) -> bytes | None:
+    """The plaintext of AES-CBC ``sealed`` with PKCS#7 padding, or None when the padding is
+    wrong. CBC has no tag: a wrong key shows only as bad padding (or, 1 in 256, as garbage the
+    caller's parser refuses)."""
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    decryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
+    padded = decryptor.update(sealed) + decryptor.finalize()
+    unpadder = padding.PKCS7(128).unpadder()
+    try:
+        return unpadder.update(padded) + unpadder.finalize()
+    except ValueError:
+        return None

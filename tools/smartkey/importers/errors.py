@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-SUPPORTED = (
-    "otpauth:// URIs one per line, Google Authenticator exports (otpauth-migration://), "
-    "QR code images (PNG, JPEG), Aegis (plain or encrypted), 2FAS (plain or encrypted), "
-    "andOTP (plain or encrypted) and FreeOTP+ (JSON)"
-)
-
 
 class ImportFailed(ValueError):
     """An export could not be loaded, and nothing of it was: the message says where and why.
@@ -15,11 +9,6 @@ class ImportFailed(ValueError):
     Messages name the entry (its position and issuer/name) and the field that is wrong; they
     never quote a secret.
     """
-
-
-def unrecognised(what: str = "data") -> ImportFailed:
-    """Data that is none of the supported formats: the message lists them."""
-    return ImportFailed(f"unrecognised {what}: supported are {SUPPORTED}")
 
 
 class PasswordNeeded(ImportFailed):

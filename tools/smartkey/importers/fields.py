@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from smartkey.account import ALGORITHMS
+from smartkey import uri
+from smartkey.account import ALGORITHMS, Account
 from smartkey.base32 import b32decode
 from smartkey.importers.errors import ImportFailed
 
@@ -36,12 +37,17 @@ def context(where: str) -> Iterator[None]:
 def entry(index: int, count: int, issuer: object, name: object, what: str = "") -> str:
     """How an error names entry ``index`` (from 0) of ``count`` of a ``what``: its position,
     then ``issuer: name`` as far as they are text."""
-    parts = [part for part in (issuer, name) if isinstance(part, str) and part]
-    label = ": ".join(parts) or "unnamed"
-    if len(label) > _NAME_SHOWN:
-        label = label[:_NAME_SHOWN] + "…"
     prefix = f"{what} " if what else ""
-    return f"{prefix}entry {index + 1} of {count} ({label})"
+    return f"{prefix}entry {index + 1} of {count} ({label(issuer, name)})"
+
+
+def label(issuer: object, name: object) -> str:
+    """``issuer: name`` of an entry, as far as they are text, to name it in an error."""
+    parts = [part for part in (issuer, name) if isinstance(part, str) and part]
+    shown = ": ".join(parts) or "unnamed"
+    if len(shown) > _NAME_SHOWN:
+        shown = shown[:_NAME_SHOWN] + "…"
+    return shown
 
 
 def parse_json(text: str, what: str) -> Any:
@@ -130,3 +136,27 @@ def base64_bytes(value: str, what: str) -> bytes:
         return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
         raise ValueError(f"{what} must be base64") from None
+
+
+def totp_field(value: str, title: str = "", username: str = "") -> Account:
+    """The account in a password manager's one-time password field.
+
+    The field holds an ``otpauth://`` URI, whose issuer and name are the account's as in
+    Aegis; a label-less URI takes the entry's ``title`` and ``username`` instead. Or it holds
+    Bitwarden's ``steam://SECRET``, a Steam Guard account, or a bare base32 secret, a TOTP
+    account of 6 digits every 30 s (what Bitwarden, KeePassXC and 1Password compute for one),
+    both named by the entry.
+    """
+    value = value.strip()
+    scheme = value.partition(":")[0].lower() if ":" in value[:20] else ""
+    if scheme == uri.SCHEME:
+        account = uri.parse(value)
+        if not account.issuer and not account.name:
+            account.issuer, account.name = title, username
+        return account
+    if scheme == "steam":
+        secret = b32decode(value.partition(":")[2].lstrip("/"))
+        return Account(secret=secret, issuer=title or "Steam", name=username, type="steam")
+    if scheme:
+        raise ValueError(f"{scheme[:20]}: URIs are not one-time password settings")
+    return Account(secret=b32decode(value), issuer=title, name=username)

@@ -1,4 +1,9 @@
-"""FreeOTP+ JSON exports (``freeotp-backup.json``): ``{"tokens": [...], "tokenOrder": [...]}``.
+"""FreeOTP+ JSON exports (``freeotp-backup.json``): ``{"tokens": [...], "tokenOrder": [...]}``,
+and the original FreeOTP's backup (``tokens.xml``, Android shared preferences): one
+``<string>`` per token holding the same token JSON, keyed ``issuer:label``, beside
+``tokenOrder``. FreeOTP 2's backup (``externalBackup.xml``, despite its name a serialised Java
+``HashMap``) seals each secret under a ``masterKey``; it is recognised and refused with what to
+do instead.
 
 The format is FreeOTP's saved token: the secret is a list of Java's signed bytes, the issuer is
 the user's edit (``issuerAlt``) or the label's prefix (``issuerExt``) or the URI's parameter
@@ -13,11 +18,18 @@ the user's edit (``issuerAlt``) or the label's prefix (``issuerExt``) or the URI
 from __future__ import annotations
 
 from typing import Any, TypeGuard
+from xml.etree import ElementTree
 
 from smartkey.account import Account
 from smartkey.importers import fields
+from smartkey.importers.errors import ImportFailed
+from smartkey.importers.source import Source
 
 WHAT = "FreeOTP+ export"
+XML_WHAT = "FreeOTP backup"
+_ORDER = "tokenOrder"
+_JAVA_SERIALIZED = b"\xac\xed\x00\x05"
+_MASTER_KEY = b"masterKey"
 _TYPES = {"TOTP": "totp", "HOTP": "hotp"}
 _STEAM_ISSUER = "Steam"
 
@@ -34,11 +46,67 @@ def load(document: dict[str, Any]) -> list[Account]:
     return [_account(i, len(tokens), token) for i, token in enumerate(tokens)]
 
 
-def _account(index: int, count: int, record: Any) -> Account:
+def is_xml(source: Source) -> bool:
+    """Android shared preferences that name a ``tokenOrder``, as FreeOTP's do."""
+    text = source.text
+    return (
+        text is not None
+        and text.lstrip().startswith("<")
+        and "<map" in text
+        and f'name="{_ORDER}"' in text
+    )
+
+
+def is_sealed_backup(source: Source) -> bool:
+    """FreeOTP 2's backup: a serialised Java object that holds a ``masterKey``."""
+    return source.starts(_JAVA_SERIALIZED) and _MASTER_KEY in source.data
+
+
+def refuse_sealed_backup(source: Source, password: str | None) -> list[Account]:
+    raise ImportFailed(
+        "this is a FreeOTP 2 backup, whose secrets are sealed in a way this tool cannot open: "
+        "move the accounts through Aegis, which reads this backup, or add them again from "
+        "their sites' QR codes"
+    )
+
+
+def load_xml(source: Source, password: str | None) -> list[Account]:
+    """The accounts of FreeOTP's ``tokens.xml``, in its ``tokenOrder``."""
+    strings = _strings(source.text or "")
+    with fields.context(XML_WHAT):
+        order = fields.parse_json(strings.get(_ORDER, "[]"), _ORDER)
+        if not isinstance(order, list) or not all(isinstance(key, str) for key in order):
+            raise ValueError(f"{_ORDER} must be a list of names")
+    keys = [key for key in order if key in strings]
+    keys += [key for key in strings if key != _ORDER and key not in keys]
+    tokens: list[Any] = []
+    for number, key in enumerate(keys):
+        with fields.context(fields.entry(number, len(keys), None, key, XML_WHAT)):
+            tokens.append(fields.parse_json(strings[key], "the token"))
+    return [_account(i, len(tokens), token, XML_WHAT) for i, token in enumerate(tokens)]
+
+
+def _strings(text: str) -> dict[str, str]:
+    """name → text of each ``<string>`` in shared preferences."""
+    if "<!DOCTYPE" in text or "<!ENTITY" in text:
+        # Shared preferences never declare entities; refusing them keeps expansion out.
+        raise ImportFailed(f"this {XML_WHAT} declares XML entities, which FreeOTP never writes")
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError as error:
+        raise ImportFailed(f"this {XML_WHAT} is not valid XML: {error}") from None
+    return {
+        element.get("name", ""): element.text or ""
+        for element in root.iter("string")
+        if element.get("name")
+    }
+
+
+def _account(index: int, count: int, record: Any, what: str = WHAT) -> Account:
     token = record if isinstance(record, dict) else {}
     issuer = token.get("issuerAlt") or token.get("issuerExt") or token.get("issuerInt")
     name = token.get("labelAlt") or token.get("label")
-    with fields.context(fields.entry(index, count, issuer, name, WHAT)):
+    with fields.context(fields.entry(index, count, issuer, name, what)):
         token = fields.obj(record, "the token")
         type_name = fields.text(token, "type")
         kind = _TYPES.get(type_name.upper() if type_name.isascii() else type_name)
