@@ -117,6 +117,7 @@ def test_the_shipped_boot_py_brings_up_a_keyboard_beside_the_data_channel(tmp_pa
 
 
 @pytest.mark.console_errors("safe mode says why on the console")
+@pytest.mark.console_errors("a boot keyboard beside CDC resets into safe mode")
 def test_a_boot_keyboard_beside_cdc_sends_the_board_to_safe_mode(tmp_path):
     """CircuitPython wants a boot device at USB interface 0, which CDC takes first: it resets
     into safe mode, where neither boot.py's USB setup nor code.py runs."""

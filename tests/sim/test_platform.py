@@ -10,10 +10,7 @@ from smartkey.device import Token
 from smartkey.sim import VirtualBoard
 from smartkey.sim.ssd1306 import SSD1306
 
-NEW_TOKEN = (
-    "NEW TOKEN",
-    ("Choose a PIN, 6-12", "digits: A/C change", "the digit, B adds it,", "hold B when done."),
-)
+NEW_TOKEN = ("NEW TOKEN", ("PIN of 6-12 digits:", "A/C: change digit", "B: add, hold B: done"))
 
 
 def request(port, request_id, op="info"):
