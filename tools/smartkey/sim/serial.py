@@ -82,7 +82,8 @@ class SimSerial:
     def close(self) -> None:
         """Hang up: the device sees the port closed, bytes in flight are dropped, except what
         is still in the device's own FIFO: the next program to open the port gets that first."""
-        unsent = self._pipe.unsent()
+        # A pipe with no FIFO of its own to model (the rp2040 emulator's) keeps nothing.
+        unsent = self._pipe.unsent() if hasattr(self._pipe, "unsent") else 0
         del self._pipe.to_host[: len(self._pipe.to_host) - unsent]
         self._pipe.host_open = False
         self._pipe.to_device.clear()
