@@ -1,9 +1,10 @@
 """One-time passwords: base32 secrets, HMAC, HOTP (RFC 4226), TOTP (RFC 6238) and Steam Guard.
 
 Runs on CircuitPython and CPython alike. The hash for each algorithm is chosen at its first use:
-the interpreter's native ``hashlib`` when it has that algorithm (an RP2040 has SHA-1 only), else
-the pure-Python fallback in ``smartkey_fw.sha1`` / ``sha256`` / ``sha512``. Time is always passed
-in explicitly, so the same call gives the same code on every machine.
+the interpreter's native ``hashlib`` when it has that algorithm (an RP2040 has SHA-1, and SHA-256
+from CircuitPython 10.1: it is asked, not assumed), else the pure-Python fallback in
+``smartkey_fw.sha1`` / ``sha256`` / ``sha512``. Time is always passed in explicitly, so the same
+call gives the same code on every machine.
 """
 
 from micropython import const

@@ -6,7 +6,8 @@ copies of ``Device.KEYBOARD`` etc., not the class attributes themselves; OUT rep
 keyboard LEDs) reach only those enabled copies; ``send_report()`` raises ``OSError("USB busy")``
 when no host is listening, and ``enable()``/``disable()`` raise ``RuntimeError`` once USB is up.
 The 2-second wait for the host before ``USB busy`` is not modelled: the error comes at once, so a
-simulated charger never stalls the host's clock.
+simulated charger never stalls the host's clock. A boot device (``boot_device`` 1 or 2) must be
+USB interface 0: behind CDC or the drive, bringing USB up resets into safe mode.
 
 The simulator wires it to the host side (:class:`smartkey.sim.hid.HidHost`) in three steps:
 
