@@ -98,9 +98,9 @@ class App:
         while event != buttons.NONE:
             pressed = True
             self._last_press = now
-            if self._light != _AWAKE:
-                self.wake()  # this press only wakes the screen
-            else:
+            dark = self._light == _BLANK
+            self.wake()
+            if not dark:  # a dimmed screen can be read: only a dark one swallows the press
                 self.screen.press(self, event)
             event = self.buttons.next(now)
         if self._idle_lock_due(now):
@@ -201,6 +201,7 @@ class App:
             if readable and event in wanted:
                 self._last_press = now
                 return event
+            self.render(None)  # a long question turns its pages
         return None
 
     def self_test(self, with_buttons: bool) -> list:

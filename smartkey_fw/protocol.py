@@ -7,9 +7,11 @@ is too long, not JSON, or left half-sent for 2 s is dropped with an error reply.
 carries a secret or a code; secrets only travel host to device, inside an ``add`` batch.
 
 Changes need the vault unlocked and a yes on the device's buttons. ``add`` announces its
-count, waits for that yes, then streams one ``item`` frame per account straight into the new
-vault generation, which is committed only if every item arrived intact: a batch cut short
-changes nothing.
+count and the names the question shows (``names``: the one account's label, or the first
+distinct issuers of several, ``more`` if others follow), waits for that yes, then streams one
+``item`` frame per account straight into the new vault generation, which is committed only if
+every item arrived intact and the items are what the user was asked about: a batch cut short
+or different changes nothing.
 """
 
 import binascii
@@ -33,6 +35,7 @@ _FRAME_TIMEOUT = const(2000)  # ms a half-sent line may wait for the rest
 _SEND_TIMEOUT = const(1000)  # ms a reply may wait for a host that stopped reading
 _ITEM_TIMEOUT = 5.0  # seconds between the frames of a batch
 _PAGE = const(8)  # accounts per `list` reply
+_NAMES = const(3)  # issuers an `add` question names at most
 _KCV_MESSAGE = b"smartkey kcv v1\x00"  # 16 bytes: can never be an HOTP/TOTP counter (8 bytes)
 # Clock changes a host may make without a yes on the token, in total since power-on: ahead
 # would let it harvest future codes, backwards is suspicious beyond drift correction. Counted
@@ -373,17 +376,31 @@ class Protocol:
             raise ProtocolError(
                 "full", "the token has room for %d more" % (vault.MAX_ACCOUNTS - store.count)
             )
-        noun = "account" if count == 1 else "accounts"
-        self._confirm(request_id, ("Add %d %s?" % (count, noun),))
+        names = request.get("names")
+        more = request.get("more", False)
+        if (
+            not isinstance(names, list)
+            or not 0 < len(names) <= (1 if count == 1 else _NAMES)
+            or any(not isinstance(n, str) for n in names)
+            or (count == 1 and more)
+        ):
+            raise ProtocolError("bad-request", "names must be the label, or up to 3 issuers")
+        if count == 1:
+            question = "Add " + names[0] + "?"
+        else:
+            shown = ", ".join(names) + (", ..." if more else "")
+            question = "Add %d accounts (%s)?" % (count, shown)
+        self._confirm(request_id, (question,))
         self.reply(request_id, ready=True)
         self.app.progress("Receiving", 0, count)
         try:
-            store.commit(additions=self._items(count), added=count)
+            store.commit(additions=self._items(count, names, more), added=count)
         finally:
             self.app.progress_done()  # whatever happened, the screen goes back to the codes
         self.reply(request_id, added=count, accounts=store.count)
 
-    def _items(self, count: int) -> Any:
+    def _items(self, count: int, names: list, more: bool) -> Any:
+        seen = []  # type: list  # what the question named, as the items arrive
         for number in range(count):
             frame = self._read_frame(_ITEM_TIMEOUT)
             if frame.get("op") != "item":
@@ -392,8 +409,14 @@ class Protocol:
                 account = _account(frame["account"])
             except (KeyError, TypeError, ValueError, AttributeError) as error:
                 raise ProtocolError("bad-item", "item %d: %s" % (number + 1, error)) from None
+            key = account.label if count == 1 else account.issuer or account.name
+            if key not in seen and len(seen) <= len(names):
+                seen.append(key)
             self.app.progress("Receiving", number + 1, count)
             yield account
+        if seen[: len(names)] != names or (len(seen) > len(names)) != bool(more):
+            # Raised before the vault takes the batch: what was not asked about is not added.
+            raise ProtocolError("bad-batch", "the items are not the accounts the token asked about")
 
     def op_selftest(self, request_id: Any, request: dict) -> None:
         """Run the self-test; with ``buttons``, someone presses A, B and C when asked."""
@@ -414,7 +437,8 @@ class Protocol:
         if not isinstance(issuer, str) or not isinstance(name, str):
             raise ProtocolError("bad-request", "issuer and name must be text")
         old = store.account(index, with_secret=False)
-        self._confirm(request_id, ("Rename", old.label[:21], "to", (issuer + ": " + name)[:21]))
+        new = issuer + ": " + name if issuer else name
+        self._confirm(request_id, ("Rename " + old.label, "to " + new + "?"))
 
         def rename(account: Any) -> None:
             account.issuer = issuer
@@ -428,7 +452,7 @@ class Protocol:
         store = self._unlocked()
         index = self._index(request)
         label = store.account(index, with_secret=False).label
-        self._confirm(request_id, ("Remove", label[:21] + "?"))
+        self._confirm(request_id, ("Remove " + label + "?",))
         store.commit(order=[i for i in range(store.count) if i != index])
         self.app.codes.forget()  # the screen must not keep showing the old account
         self.reply(request_id, accounts=store.count)
@@ -447,7 +471,7 @@ class Protocol:
         if self.app.vault.state not in (vault.UNLOCKED, vault.DAMAGED, vault.EMPTY):
             # Locked: someone typing a PIN must not erase everything with a B meant for a digit.
             raise ProtocolError("locked", "unlock the token with its PIN first")
-        self._confirm(request_id, ("ERASE ALL accounts?", "This cannot be undone."))
+        self._confirm(request_id, ("ERASE ALL accounts?", "It cannot be undone."))
         self.app.erase()
         self.reply(request_id, accounts=0)
 

@@ -15,6 +15,10 @@ except ImportError:
 class Canvas:
     """``buf`` is the display's frame buffer memoryview (``width * height // 8`` bytes)."""
 
+    # The last text that did not fit where a screen drew it ("" if none did): screens are laid
+    # out to fit both panels, and the tests render every one of them and check this.
+    cut = ""
+
     def __init__(self, buf: Any, width: int, height: int) -> None:
         self.buf = buf
         self.width = width
@@ -47,7 +51,11 @@ class Canvas:
 
     def text(self, x: int, y: int, text: str, scale: int = 1, color: int = 1) -> int:
         """Draw ``text`` with its top-left corner at (x, y) in ``color`` (0 clears pixels, for
-        text on a lit bar); returns the x after it."""
+        text on a lit bar); returns the x after it. What does not fit is left out, and noted
+        in ``Canvas.cut``."""
+        bottom = y + (8 if _descends(text) else font.HEIGHT) * scale
+        if x < 0 or y < 0 or x + self.text_width(text, scale) > self.width or bottom > self.height:
+            Canvas.cut = text
         glyphs = font.GLYPHS
         for ch in text:
             if x >= self.width:
@@ -78,3 +86,7 @@ class Canvas:
                     buf[base + xx] |= glyphs[start + col]
                 else:
                     buf[base + xx] &= ~glyphs[start + col] & 0xFF
+
+
+def _descends(text: str) -> bool:
+    return any(ch in "gjpqy" for ch in text)

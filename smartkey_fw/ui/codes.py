@@ -22,6 +22,7 @@ _NEXT_SECONDS = const(5)  # show the next code this long before the period ends
 _SCROLL_WAIT = 1.0
 _SCROLL_STEP = 0.25
 _COLUMNS = const(21)  # characters in a line of the 5×7 font on 128 pixels
+EMPTY = ("No accounts yet. Add", "one on a computer:", "smartkey add URI")
 
 
 def group(code: str) -> str:
@@ -99,7 +100,7 @@ class Codes:
     def view(self, app: Any, utc: Any) -> tuple:
         count = app.vault.count
         if not count:
-            return ("message", "NO ACCOUNTS", ("Add one on a computer:", "smartkey add URI"))
+            return ("message", "EMPTY", EMPTY)
         self.index = min(self.index, count - 1)
         account = self._current(app)
         if account.kind == "hotp":

@@ -1,6 +1,6 @@
 """Questions the host asks the user: B says yes, A says no."""
 
-from smartkey_fw.ui.message import draw_message
+from smartkey_fw.ui.message import ANSWER, draw_message, page
 
 try:
     from typing import Any
@@ -11,16 +11,19 @@ except ImportError:
 class Confirm:
     def __init__(self, question: tuple) -> None:
         self.question = question
+        self.since = -1
 
     def view(self, app: Any, utc: Any) -> tuple:
-        return ("confirm", self.question)
+        if self.since < 0:
+            self.since = app.ms()
+        return ("confirm", page(app, self.since, "CONFIRM", self.question, ANSWER))
 
     def press(self, app: Any, event: int) -> None:
         pass  # answered by App.confirm's own loop
 
     def draw(self, canvas: Any, view: tuple) -> None:
-        lines = self.question + ("B: yes   A: no",)
-        draw_message(canvas, "CONFIRM", lines[-3:] if canvas.height < 64 else lines)
+        # The answer stays on the bottom line while a long question turns its pages.
+        draw_message(canvas, "CONFIRM", self.question, view[1], ANSWER)
 
 
 class Progress:

@@ -46,12 +46,7 @@ def setup(app: Any) -> None:
     app.show(
         Message(
             "NEW TOKEN",
-            (
-                "Choose a PIN, 6-12",
-                "digits: A/C change",
-                "the digit, B adds it,",
-                "hold B when done.",
-            ),
+            ("PIN of 6-12 digits:", "A/C: change digit", "B: add, hold B: done"),
             lambda app: app.show(PinEntry("New PIN", _chosen)),
             any_button=True,
         )
@@ -98,7 +93,7 @@ def _retry_choice(app: Any) -> None:
         setup(app)
 
 
-def ask_pin(app: Any) -> None:
+def ask_pin(app: Any, wrong: bool = False) -> None:
     guard = app.guard
     if guard.exhausted:
         # The power was cut between the last wrong PIN and the wipe: finish the wipe.
@@ -106,7 +101,7 @@ def ask_pin(app: Any) -> None:
         return
     note = "%d tries left" % guard.tries_left
     if app.demo:
-        note = "demo PIN " + DEMO_PIN
+        note = ("Wrong PIN; try " if wrong else "demo PIN ") + DEMO_PIN
     entry = PinEntry("Enter PIN", _check, note)
     delay = guard.delay()
     app.show(Wait(app.ms() + delay * 1000, entry) if delay else entry)
@@ -126,7 +121,7 @@ def _check(app: Any, entered: str) -> None:
             app.show(
                 Message(
                     "RECOVERED",
-                    ("The newest copy was", "damaged: an older", "one is in use.", "B: continue"),
+                    ("Newest copy damaged:", "an older one is used.", "B: continue"),
                     lambda app: app.show(app.codes),
                 )
             )
@@ -137,7 +132,7 @@ def _check(app: Any, entered: str) -> None:
     elif guard.exhausted:
         _wipe(app)
     else:
-        ask_pin(app)
+        ask_pin(app, True)
 
 
 def _wipe(app: Any) -> None:
@@ -224,7 +219,7 @@ def _export_to_qr(app: Any) -> None:
     from smartkey_fw.ui.qr_view import QrView
 
     account = app.vault.account(app.codes.index)
-    question = ("Show the secret of", account.label[:21], "as a QR code?")
+    question = ("Show the secret of " + account.label + " as a QR code?",)
     if not app.confirm(question):
         app.show(app.codes)
         return
@@ -284,7 +279,7 @@ _HELP = (
     " hold B  done",
     " hold A  delete",
     "Menus: A/C move,",
-    " B choose, hold A back",
+    " B picks, hold A back",
 )
 
 

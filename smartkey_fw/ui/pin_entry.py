@@ -73,4 +73,3 @@ class PinEntry:
             canvas.text(0, canvas.height - 8, note)
         elif not tall:
             canvas.text(0, 25, "hold A: delete")
-

@@ -84,7 +84,7 @@ def test_a_batch_cut_by_a_disconnect_changes_nothing(board):
     token = Token(connection)
     before = {p.name: p.read_bytes() for p in board.drive.glob("vault.*")}
     board.press_later("B", after=1.0)
-    token._send({"v": 1, "id": 99, "op": "add", "count": 3})
+    token._send({"v": 1, "id": 99, "op": "add", "count": 3, "names": ["one"], "more": True})
     token._receive(99, 5.0)
     token._send({"v": 1, "op": "item", "account": {"secret": "00ff", "name": "one"}})
     connection.close()  # unplugged after one of three items
@@ -101,7 +101,7 @@ def test_a_batch_cut_by_a_disconnect_changes_nothing(board):
 def test_a_bad_item_aborts_the_whole_batch(board):
     token = Token(board.connect())
     board.press_later("B", after=1.0)
-    token._send({"v": 1, "id": 7, "op": "add", "count": 2})
+    token._send({"v": 1, "id": 7, "op": "add", "count": 2, "names": ["fine"], "more": True})
     token._receive(7, 5.0)
     token._send({"v": 1, "op": "item", "account": {"secret": "00ff", "name": "fine"}})
     token._send({"v": 1, "op": "item", "account": {"secret": "zz", "name": "broken"}})

@@ -7,6 +7,7 @@ import pyotp
 
 from board_helpers import (
     ALICE_TOTP,
+    BOB_TOTP,
     DEMO_PIN,
     T0,
     demo_board,
@@ -79,7 +80,7 @@ def test_change_pin_from_the_menu(tmp_path):
         board.power_cycle()
         enter_pin(board, DEMO_PIN)
         board.step(0.5)
-        assert panel(board) == pin_frame(board, "demo PIN 123456")  # the old PIN is refused
+        assert panel(board) == pin_frame(board, "Wrong PIN; try 123456")  # the old PIN is refused
         enter_pin(board, "9753100")
         board.step(0.5)
         assert code_on_screen(board) == pyotp_view(board, ALICE_TOTP)  # unlocked: the first code
@@ -92,10 +93,10 @@ def test_it_locks_itself_after_the_idle_timeout(tmp_path):
         board.power_cycle()
         unlock(board)
         board.step(50.0)
-        board.press("C")  # activity restarts the wait
+        board.press("C")  # activity restarts the wait (and, on a dimmed screen, counts)
         board.step(50.0)
-        # Still unlocked, on the first code: that press only woke the dimmed screen.
-        assert code_on_screen(board) == pyotp_view(board, ALICE_TOTP)
+        # Still unlocked, on the second code.
+        assert code_on_screen(board) == pyotp_view(board, BOB_TOTP)
         board.step(15.0)
         assert panel(board) == pin_frame(board, "demo PIN 123456")
 

@@ -104,8 +104,8 @@ def test_a_missing_display_leaves_the_token_running(tmp_path):
 def test_a_new_token_explains_how_to_choose_a_pin(tmp_path):
     with VirtualBoard(tmp_path / "drive", utc=T0) as board:
         board.step(1.0)
-        lines = ("Choose a PIN, 6-12", "digits: A/C change", "the digit, B adds it,")
-        assert panel(board) == message_frame(board, "NEW TOKEN", (*lines, "hold B when done."))
+        lines = ("PIN of 6-12 digits:", "A/C: change digit", "B: add, hold B: done")
+        assert panel(board) == message_frame(board, "NEW TOKEN", lines)
 
 
 def test_runs_are_deterministic(tmp_path):
@@ -135,7 +135,7 @@ def test_the_display_sends_only_what_changed(tmp_path):
         assert code_on_screen(board) == pyotp_view(board, BOB_TOTP)
 
 
-def test_idle_dims_then_blanks_and_the_waking_press_does_nothing_else(tmp_path):
+def test_idle_dims_then_blanks_and_only_the_dark_screen_swallows_a_press(tmp_path):
     board = demo_board(tmp_path, utc=T0)
     with open(board.drive / "settings.toml", "a") as f:
         f.write("SMARTKEY_DIM_AFTER = 20\nSMARTKEY_BLANK_AFTER = 60\nSMARTKEY_AUTOLOCK = 0\n")
@@ -146,15 +146,16 @@ def test_idle_dims_then_blanks_and_the_waking_press_does_nothing_else(tmp_path):
         board.step(10.0)
         assert board.oled.is_on and board.oled.contrast < 255  # dimmed, still readable
         assert code_on_screen(board) == pyotp_view(board, ALICE_TOTP)
-        board.press("C")  # wakes only: still Alice, full brightness
+        board.press("C")  # a dimmed screen can be read: the press counts, and brightens it
         assert board.oled.contrast == 255
-        assert code_on_screen(board) == pyotp_view(board, ALICE_TOTP)
+        assert code_on_screen(board) == pyotp_view(board, BOB_TOTP)
+        board.press("A")
         board.step(65.0)
         assert not board.oled.is_on and not any(map(any, panel(board)))  # blank
         quiet = board.bus.bytes_written[0x3C]
         board.step(30.0)
         assert board.bus.bytes_written[0x3C] == quiet  # nothing sent to a dark screen
-        board.press("C")  # wakes only
+        board.press("C")  # a dark screen: this press only wakes it
         assert board.oled.is_on and board.oled.contrast == 255
         assert code_on_screen(board) == pyotp_view(board, ALICE_TOTP)
         board.press("C")

@@ -84,7 +84,8 @@ def menu(board):
 
 def confirm_add(board):
     unlock(board)
-    Token(board.connect())._send({"v": 1, "id": 1, "op": "add", "count": 12})
+    names = {"names": ["GitHub", "Mail"], "more": True}
+    Token(board.connect())._send({"v": 1, "id": 1, "op": "add", "count": 12, **names})
     board.step(0.5)
 
 

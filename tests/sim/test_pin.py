@@ -6,6 +6,7 @@ from board_helpers import T0, message_frame, panel, pin_frame, set_up, unlock
 from smartkey.sim import VirtualBoard
 from smartkey.sim.buttons import enter_pin
 from smartkey.sim.scheduler import PowerOff
+from smartkey_fw.ui.codes import EMPTY
 
 PIN = "314159"
 WRONG = "271828"
@@ -40,16 +41,12 @@ def wait_out_delay(board):
 def test_first_boot_sets_a_pin_that_then_unlocks(tmp_path):
     with VirtualBoard(tmp_path / "drive", utc=T0) as board:
         set_up(board, PIN)
-        assert panel(board) == message_frame(
-            board, "NO ACCOUNTS", ("Add one on a computer:", "smartkey add URI")
-        )
+        assert panel(board) == message_frame(board, "EMPTY", EMPTY)
         board.power_cycle()
         board.step(0.5)
         assert panel(board) == pin_frame(board, "10 tries left")
         unlock(board, PIN)
-        assert panel(board) == message_frame(
-            board, "NO ACCOUNTS", ("Add one on a computer:", "smartkey add URI")
-        )
+        assert panel(board) == message_frame(board, "EMPTY", EMPTY)
 
 
 def test_two_different_pins_at_first_boot_are_refused(tmp_path):

@@ -5,10 +5,7 @@ import pytest
 from board_helpers import T0, message_frame, panel, pin_frame
 from smartkey.sim import VirtualBoard
 
-NEW_TOKEN = (
-    "NEW TOKEN",
-    ("Choose a PIN, 6-12", "digits: A/C change", "the digit, B adds it,", "hold B when done."),
-)
+NEW_TOKEN = ("NEW TOKEN", ("PIN of 6-12 digits:", "A/C: change digit", "B: add, hold B: done"))
 
 
 def test_the_profile_comes_from_the_board_id(tmp_path):

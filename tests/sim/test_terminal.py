@@ -23,6 +23,8 @@ from smartkey_fw.ui.confirm import Confirm
 SMARTKEY = [sys.executable, "-P", "-c", "from smartkey._cli import main; main()"]
 FRAME_TOP = "┌"
 T0 = 1_700_000_000
+# Generous bounds on waits for an event: they only limit how long a failure takes to show.
+EXIT_TIMEOUT = 60
 
 
 class Terminal:
@@ -68,7 +70,7 @@ class Terminal:
     def close(self):
         if self.process.poll() is None:
             self.process.kill()
-        self.process.wait(10)
+        self.process.wait(EXIT_TIMEOUT)
         os.close(self.master)
 
 
@@ -99,7 +101,10 @@ def shown_for_a_second(frame):
 def confirm_frame(question):
     """The firmware's CONFIRM screen for ``question`` on the 128×64 OLED, as the terminal draws
     it."""
-    return half_blocks(rendered(Canvas, 128, 64, lambda canvas: Confirm(question).draw(canvas, ())))
+    screen = Confirm(question)
+    return half_blocks(
+        rendered(Canvas, 128, 64, lambda canvas: screen.draw(canvas, ("confirm", 0)))
+    )
 
 
 def wait_until_unlocked(port, timeout=60.0):
@@ -131,7 +136,7 @@ def test_sim_draws_the_oled_and_answers_a_key_press(sim):
     terminal.send("c")  # C: the digit goes from 0 to 1
     terminal.read_until(lambda out: "pressed C" in out and frames(out)[-1] != before)
     terminal.send("q")
-    assert terminal.process.wait(10) == 0
+    assert terminal.process.wait(EXIT_TIMEOUT) == 0
 
 
 def test_the_data_channel_is_a_serial_port_while_it_runs(sim):
@@ -141,7 +146,7 @@ def test_the_data_channel_is_a_serial_port_while_it_runs(sim):
     port = port_file.read_text().strip()
     assert port in terminal.output and os.path.exists(port)
     terminal.send("q")
-    assert terminal.process.wait(10) == 0
+    assert terminal.process.wait(EXIT_TIMEOUT) == 0
     assert not port_file.exists()  # a stopped simulator is not advertised
 
 
@@ -160,7 +165,7 @@ def test_the_smartkey_cli_provisions_the_running_simulator(sim):
     )
     try:
         # A press counts only once the question has been readable for half a second.
-        terminal.read_until(shown_for_a_second(confirm_frame(("Add 1 account?",))))
+        terminal.read_until(shown_for_a_second(confirm_frame(("Add GitHub: octocat?",))))
         terminal.send("b")
         output, _ = add.communicate(timeout=60)
     finally:
@@ -173,4 +178,4 @@ def test_the_smartkey_cli_provisions_the_running_simulator(sim):
     )
     assert listing.returncode == 0 and "octocat" in listing.stdout
     terminal.send("q")
-    assert terminal.process.wait(10) == 0
+    assert terminal.process.wait(EXIT_TIMEOUT) == 0

@@ -18,6 +18,7 @@ from smartkey.account import Account
 
 PROTOCOL = 1
 MAX_FRAME = 1024
+ADD_NAMES = 3  # issuers an add question names at most (the token's own limit)
 CONFIRM_TIMEOUT = 35.0  # the token waits 30 s for its user; a little longer here
 REPLY_TIMEOUT = 5.0
 KCV_MESSAGE = b"smartkey kcv v1\x00"
@@ -137,7 +138,7 @@ class Token:
             check_fits(account, number)
         self._next_id += 1
         request_id = self._next_id
-        self._send({"v": PROTOCOL, "id": request_id, "op": "add", "count": len(batch)})
+        self._send(_add_request(request_id, batch))
         self._receive(request_id, CONFIRM_TIMEOUT)  # "ready": the user said yes
         for number, account in enumerate(batch, 1):
             self._send({"v": PROTOCOL, "op": "item", "account": _fields(account)})
@@ -158,6 +159,23 @@ class Token:
 
     def wipe(self) -> None:
         self.request("wipe", CONFIRM_TIMEOUT)
+
+
+def _add_request(request_id: int, batch: list[Account]) -> dict[str, Any]:
+    """The ``add`` request, with what the token's question names: the account's label, or the
+    first few distinct issuers (the name where there is none), as many as fit in a frame. The
+    token checks that the items it then receives are these."""
+    request: dict[str, Any] = {"v": PROTOCOL, "id": request_id, "op": "add", "count": len(batch)}
+    if len(batch) == 1:
+        request["names"] = [batch[0].label]
+        return request
+    distinct = list(dict.fromkeys(account.issuer or account.name for account in batch))
+    for shown in range(min(ADD_NAMES, len(distinct)), 0, -1):
+        request["names"] = distinct[:shown]
+        request["more"] = len(distinct) > shown
+        if len(json.dumps(request, separators=(",", ":"))) < MAX_FRAME:
+            break
+    return request
 
 
 def _field(reply: dict[str, Any], key: str, kind: type[T]) -> T:
