@@ -2,8 +2,10 @@
 wrong passphrases and damage, and restoring (or cloning a spare) through the CLI."""
 
 import base64
+import dataclasses
 import io
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -453,3 +455,34 @@ def test_backup_asks_for_the_password_of_an_encrypted_export(tmp_path):
     assert unseal(backup.read_bytes(), "p" * 16).accounts == importers.load(
         vault.read_bytes(), "test"
     )
+
+
+def test_restore_skips_accounts_already_on_the_token_and_says_how_many(board, tmp_path):
+    backup = tmp_path / "accounts.skbackup"
+    backup.write_bytes(seal(TOKEN_ACCOUNTS, "pass phrase", cost=CHEAP))
+    board.press_later("B", after=1.0)
+    result = run(board, "restore", backup, "--password", "pass phrase")
+    assert result.exit_code == 0, result.output
+    assert "Skipped" not in result.output
+
+    # Renamed on the token, it is still the same account: restoring again adds nothing.
+    board.press_later("B", after=1.0)
+    assert run(board, "rename", "3", "--name", "alice at work").exit_code == 0
+    result = run(board, "restore", backup, "--password", "pass phrase")
+    assert result.exit_code == 0, result.output
+    assert "Skipped 2 accounts already on the token (the same secret and settings)." in (
+        " ".join(result.output.split())
+    )
+    assert "Nothing to restore" in result.output
+    assert re.search(r"accounts\s+5\b", run(board, "info").output)
+
+    # The same secret with other settings is another account: it is restored.
+    other = dataclasses.replace(TOKEN_ACCOUNTS[1], period=30)
+    mixed = tmp_path / "mixed.txt"
+    mixed.write_text("\n".join(uri.build(a) for a in (TOKEN_ACCOUNTS[0], other)))
+    board.press_later("B", after=1.0)
+    result = run(board, "restore", mixed)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "Skipped 1 account already on the token" in text
+    assert "Added 1 account; the token now holds 6." in text

@@ -1,6 +1,8 @@
 """The `smartkey` command line against a virtual board: one clear line per error, exit codes."""
 
+import base64
 import re
+import sqlite3
 from pathlib import Path
 
 import segno
@@ -9,6 +11,7 @@ from click.testing import CliRunner
 from board_helpers import ALICE_TOTP, message_frame, panel, unlock
 from oled_text import code_on_screen, pyotp_view
 from smartkey._cli import main
+from smartkey.account import Account
 from smartkey.clock import HostClock
 
 SET_TIME = ("SET TIME", ("Clock is not set.", "On a computer run:", "smartkey time sync"))
@@ -161,7 +164,9 @@ def test_import_an_encrypted_aegis_vault(board):
     vault = VECTORS / "aegis_encrypted.json"
     result = run(board, "import", str(vault), "--password", "wrong")
     assert result.exit_code == 1
-    assert result.output.strip().splitlines() == ["Error: wrong password for this Aegis vault"]
+    assert result.output.strip().splitlines() == [
+        "Error: aegis_encrypted.json: wrong password for this Aegis vault"
+    ]
     board.press_later("B", after=1.0)
     result = run(board, "import", str(vault), input="test\n")  # asked for the password
     assert result.exit_code == 0, result.output
@@ -184,3 +189,129 @@ def test_a_malformed_uri_is_one_line_naming_the_field(board):
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: secret")
+
+
+# --- issue 15: several files, formats from the registry, verify and list ---------------------
+
+
+def google_export_images(tmp_path, accounts, batches):
+    """The QR code images of a Google Authenticator export split into ``batches``."""
+    from smartkey.importers.migration import payload_class
+
+    paths = []
+    for index in range(batches):
+        payload = payload_class()(version=1, batch_size=batches, batch_index=index, batch_id=7)
+        for account in accounts[index::batches]:
+            payload.otp_parameters.add(
+                secret=account.secret, name=account.name, issuer=account.issuer, type=2
+            )
+        data = base64.b64encode(payload.SerializeToString()).decode()
+        path = tmp_path / f"export-{index + 1}.png"
+        segno.make(f"otpauth-migration://offline?data={data}", error="m").save(path, scale=4)
+        paths.append(str(path))
+    return paths
+
+
+GOOGLE_ACCOUNTS = [
+    Account(secret=f"google secret {n:02}".encode(), issuer=f"Site {n}", name="ann")
+    for n in range(1, 5)
+]
+
+
+def test_a_google_export_over_several_qr_images_imports_whole(board, tmp_path):
+    first, second = google_export_images(tmp_path, GOOGLE_ACCOUNTS, 2)
+    result = run(board, "import", first)
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: the Google Authenticator export is incomplete: QR code 2 of 2 is missing "
+        "(give all of its QR code images to one command)"
+    ]
+    board.press_later("B", after=1.0)
+    result = run(board, "import", first, second)
+    assert result.exit_code == 0, result.output
+    assert "Added 4 accounts; the token now holds 7." in result.output
+    listing = run(board, "list").output
+    assert all(f"Site {n}" in listing for n in range(1, 5))
+
+
+def test_add_qr_takes_every_image_of_a_google_export(board, tmp_path):
+    first, second = google_export_images(tmp_path, GOOGLE_ACCOUNTS[:2], 2)
+    result = run(board, "add", "--qr", second)
+    assert result.exit_code == 1 and "QR code 1 of 2 is missing" in result.output
+    board.press_later("B", after=1.0)
+    result = run(board, "add", "--qr", first, "--qr", second)
+    assert result.exit_code == 0, result.output
+    assert "Added 2 accounts" in result.output
+
+
+def test_an_unknown_binary_file_is_unrecognised_without_a_password_prompt(board, tmp_path):
+    database = tmp_path / "databases"
+    with sqlite3.connect(database) as db:
+        db.execute("CREATE TABLE accounts (email TEXT, secret TEXT)")
+    db.close()
+    result = run(board, "import", str(database), input="should not be read\n")
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()
+    assert line.startswith("Error: databases: unrecognised file: supported are ")
+    assert "Password:" not in result.output
+
+
+def test_import_help_lists_every_format_of_the_registry(board):
+    from smartkey.importers import FORMATS
+
+    for command in ("import", "verify", "restore", "backup"):
+        result = run(board, command, "--help")
+        assert result.exit_code == 0
+        # Help is wrapped to the terminal, also after a hyphen.
+        text = " ".join(result.output.split()).replace("- ", "-")
+        for fmt in FORMATS:
+            if fmt.listed:
+                assert " ".join(fmt.name.split()) in text, (command, fmt.name)
+
+
+def test_list_shows_5_characters_for_every_steam_account(board):
+    board.press_later("B", after=1.0)
+    steam = "otpauth://steam/Steam:gaben?secret=JRZCL47CMXVOQMNPZR2F7J4RGI&period=15"
+    assert run(board, "add", steam).exit_code == 0
+    listing = run(board, "list").output.splitlines()
+    rows = [[cell.strip() for cell in line.split("│")] for line in listing if "steam" in line]
+    assert len(rows) == 2  # the demo's and the new one
+    for row in rows:
+        assert row[4:8] == ["steam", "SHA1", "5", "30 s"], row
+
+
+def test_verify_matches_by_secret_and_tells_renamed_duplicated_missing_and_extra(board, tmp_path):
+    lines = [
+        "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
+        "otpauth://totp/Mail:ann?secret=GEZDGNBVGY3TQOJQ&issuer=Mail",
+    ]
+    source = tmp_path / "uris.txt"
+    source.write_text("\n".join(lines) + "\n")
+    board.press_later("B", after=1.0)
+    assert run(board, "import", str(source)).exit_code == 0
+    result = run(board, "verify", str(source))
+    assert result.exit_code == 0, result.output
+    assert "2 the same; 3 only on the token." in result.output
+
+    board.press_later("B", after=1.0)
+    assert run(board, "rename", "3", "--issuer", "Work").exit_code == 0  # GitHub
+    board.press_later("B", after=1.0)
+    assert run(board, "add", lines[1]).exit_code == 0  # Mail twice
+    more = tmp_path / "more.txt"
+    missing = "otpauth://totp/Bank:ann?secret=MFRGGZDFMZTWQ2LK&issuer=Bank"
+    more.write_text("\n".join([*lines, missing]) + "\n")
+    result = run(board, "verify", str(more))
+    assert result.exit_code == 1
+    # The table's cells wrap; without its rules, each row reads on.
+    text = " ".join(re.sub("[│┃]", " ", result.output).split())
+    assert "GitHub: octocat #3 same secret: renamed to 'Work: octocat'" in text
+    assert "Mail: ann #4, #5 same secret: on the token 2 times" in text
+    assert "Bank: ann — missing on the token" in text
+    assert "#2 Steam: demo only on the token" in text
+    assert (
+        "1 renamed on the token; 1 on the token more than once; 1 missing on the token; "
+        "3 only on the token." in text
+    )
+    assert text.endswith("Error: 1 of 3 accounts are not on the token")
+    for secret in ("JBSWY3DP", "GEZDGNBV", "MFRGGZDF"):
+        assert secret not in result.output

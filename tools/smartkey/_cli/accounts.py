@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +15,39 @@ from rich.table import Table
 from serial import SerialException
 
 from smartkey._cli import CliError, Context
-from smartkey.account import Account
-from smartkey.device import DeviceError, check_fits, check_value
+from smartkey.account import STEAM_DIGITS, Account
+from smartkey.device import DeviceError, Entry, check_fits, check_value
 
 console = Console()
+
+
+class ReadsExports(click.Command):
+    """A command that reads exports: its help ends with the formats, from the importers' own
+    registry (imported only when the help is shown: the importers are slow to load)."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_help_text(ctx, formatter)
+        from smartkey.importers import supported
+
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(f"Formats read: {supported()}.")
+
+
+def load_exports(files: Sequence[Path], password: str | None) -> list[Account]:
+    """The accounts of export files taken as one import (a Google Authenticator export split
+    over several QR images must be complete), asking for the password if one is encrypted."""
+    from smartkey import importers
+
+    datas = [path.read_bytes() for path in files]
+    names = [path.name for path in files]
+    try:
+        return importers.load_all(datas, password, names=names)
+    except importers.PasswordNeeded as error:
+        if password is not None:
+            raise
+        console.print(escape(str(error)))
+        return importers.load_all(datas, click.prompt("Password", hide_input=True), names=names)
 
 
 def device_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -74,7 +103,7 @@ def list_accounts(ctx: Context) -> None:
             escape(entry.name),
             entry.type,
             entry.algorithm.upper(),
-            str(entry.digits),
+            str(shown_digits(entry)),
             f"{entry.period} s" if entry.type != "hotp" else "—",
         )
     console.print(table)
@@ -118,7 +147,13 @@ def _backup_first(backup: Path | None, accounts: list[Account], passphrase: str 
 
 @click.command()
 @click.argument("uri", required=False)
-@click.option("--qr", "qr", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--qr",
+    "qr",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A QR code image; give it again for each image of a Google Authenticator export.",
+)
 @click.option("--manual", is_flag=True, help="Type the secret at a hidden prompt.")
 @_backup_options
 @click.pass_obj
@@ -126,22 +161,20 @@ def _backup_first(backup: Path | None, accounts: list[Account], passphrase: str 
 def add(
     ctx: Context,
     uri: str | None,
-    qr: Path | None,
+    qr: tuple[Path, ...],
     manual: bool,
     backup: Path | None,
     backup_passphrase: str | None,
 ) -> None:
-    """Add one account: an otpauth:// URI, a QR code image, or typed in by hand."""
-    if sum((uri is not None, qr is not None, manual)) != 1:
-        raise CliError("give exactly one of: a URI, --qr IMAGE, --manual")
+    """Add an account: an otpauth:// URI, QR code images, or typed in by hand."""
+    if sum((uri is not None, bool(qr), manual)) != 1:
+        raise CliError("give exactly one of: a URI, --qr IMAGE (once or more), --manual")
     if uri is not None:
         from smartkey import uri as uris
 
         accounts = [uris.parse(uri)]
-    elif qr is not None:
-        from smartkey import importers
-
-        accounts = importers.load(qr.read_bytes())
+    elif qr:
+        accounts = load_exports(qr, None)
     else:
         accounts = [_typed_account()]
     _backup_first(backup, accounts, backup_passphrase)
@@ -180,27 +213,25 @@ def _typed_account() -> Account:
     )
 
 
-@click.command(name="import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.command(name="import", cls=ReadsExports)
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--password", help="For encrypted exports (asked for if needed and not given).")
 @_backup_options
 @click.pass_obj
 @device_errors
 def import_file(
     ctx: Context,
-    file: Path,
+    files: tuple[Path, ...],
     password: str | None,
     backup: Path | None,
     backup_passphrase: str | None,
 ) -> None:
-    """Add every account of an export: URI list, Google, Aegis, 2FAS, andOTP, FreeOTP+, QR."""
-    from smartkey import importers
-
-    data = file.read_bytes()
-    try:
-        accounts = importers.load(data, password)
-    except importers.PasswordNeeded:
-        accounts = importers.load(data, click.prompt("Password", hide_input=True))
+    """Add every account of other apps' exports. Several FILES are one import: all the QR
+    code images of a Google Authenticator export go together, and it is added whole or not
+    at all."""
+    accounts = load_exports(files, password)
     _backup_first(backup, accounts, backup_passphrase)
     _provision(ctx, accounts)
 
@@ -242,44 +273,133 @@ def _entry(token: Any, index: int) -> Any:
     return entries[index]
 
 
-@click.command()
-@click.argument("source", required=False, type=click.Path(exists=True, path_type=Path))
-@click.option("--password", help="For an encrypted SOURCE.")
+@click.command(cls=ReadsExports)
+@click.argument("sources", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--password", help="For encrypted SOURCES (asked for if needed and not given).")
 @click.pass_obj
 @device_errors
-def verify(ctx: Context, source: Path | None, password: str | None) -> None:
-    """Check that the token holds the same secrets as SOURCE (any importable file), by key
-    check values: fingerprints that prove a secret without revealing it or any code."""
+def verify(ctx: Context, sources: tuple[Path, ...], password: str | None) -> None:
+    """Check that the token holds the secrets of SOURCES (exports, backups, the paper sheet),
+    by key check values: fingerprints that prove a secret without revealing it or any code.
+    Accounts are matched by secret, not by name, so renamed and duplicated accounts are told
+    apart from missing ones and from accounts only on the token."""
     token = ctx.token()
     entries = token.accounts()
-    if source is None:
+    if not sources:
         table = Table("#", "account", "key check value")
         for entry in entries:
             table.add_row(str(entry.index), escape(entry.label), token.check(entry.index))
         console.print(table)
         return
-    from smartkey import importers
+    from smartkey._cli.backup import load_sources
 
-    expected = {
-        a.label: check_value(a.secret) for a in importers.load(source.read_bytes(), password)
-    }
-    table = Table("account", "result")
-    failures = 0
-    on_token = {entry.label: entry for entry in entries}
-    for label, kcv in expected.items():
-        entry = on_token.get(label)
-        if entry is None:
-            result = "[red]missing on the token[/red]"
-            failures += 1
-        elif token.check(entry.index) != kcv:
-            result = "[red]DIFFERENT secret[/red]"
-            failures += 1
-        else:
-            result = "[green]same secret[/green]"
-        table.add_row(escape(label), result)
+    expected = load_sources(sources, password)
+    on_token = {entry.index: token.check(entry.index) for entry in entries}
+    report = compare(expected, entries, on_token)
+    table = Table("account", "on the token", "result")
+    for row in report.rows:
+        table.add_row(*row)
     console.print(table)
-    if failures:
-        raise CliError(f"{failures} of {len(expected)} accounts do not match")
+    console.print(report.summary())
+    if report.failures:
+        raise CliError(f"{report.failures} of {len(expected)} accounts are not on the token")
+
+
+class Comparison:
+    """What :func:`compare` found, row by row and counted by kind."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str]] = []
+        self.same = self.renamed = self.duplicated = self.missing = 0
+        self.different = self.settings = self.extra = 0
+
+    @property
+    def failures(self) -> int:
+        return self.missing + self.different + self.settings
+
+    def summary(self) -> str:
+        counts = [
+            (self.same, "the same"),
+            (self.renamed, "renamed on the token"),
+            (self.duplicated, "on the token more than once"),
+            (self.settings, "with other settings on the token"),
+            (self.different, "with a different secret on the token"),
+            (self.missing, "missing on the token"),
+            (self.extra, "only on the token"),
+        ]
+        return "; ".join(f"{count} {what}" for count, what in counts if count) + "."
+
+
+def compare(
+    expected: Sequence[Account], entries: Sequence[Entry], kcvs: dict[int, str]
+) -> Comparison:
+    """Each expected account against the token's ``entries`` (``kcvs`` by index)."""
+    found = Comparison()
+    by_kcv: dict[str, list[Entry]] = {}
+    for entry in entries:
+        by_kcv.setdefault(kcvs[entry.index], []).append(entry)
+    matched: set[int] = set()
+    unmatched = []
+    for account in expected:
+        same = by_kcv.get(check_value(account.secret), [])
+        if not same:
+            unmatched.append(account)
+            continue
+        matched.update(entry.index for entry in same)
+        found.rows.append(_matched(found, account, same))
+    expected_kcvs = {check_value(account.secret) for account in expected}
+    extra = [entry for entry in entries if kcvs[entry.index] not in expected_kcvs]
+    for account in unmatched:
+        # A token account of the same name but another secret: the secret changed.
+        namesake = next((entry for entry in extra if entry.label == account.label), None)
+        if namesake is not None:
+            extra.remove(namesake)
+            found.different += 1
+            where, result = f"#{namesake.index}", "[red]DIFFERENT secret[/red]"
+        else:
+            found.missing += 1
+            where, result = "—", "[red]missing on the token[/red]"
+        found.rows.append((escape(account.label), where, result))
+    for entry in extra:
+        found.extra += 1
+        found.rows.append(("—", f"#{entry.index} {escape(entry.label)}", "only on the token"))
+    return found
+
+
+def _matched(found: Comparison, account: Account, same: list[Entry]) -> tuple[str, str, str]:
+    where = ", ".join(f"#{entry.index}" for entry in same)
+    notes = []
+    if len(same) > 1:
+        found.duplicated += 1
+        notes.append(f"on the token {len(same)} times")
+    if not any(entry.label == account.label for entry in same):
+        found.renamed += 1
+        notes.append(f"renamed to {escape(same[0].label)!r}")
+    if not any(same_settings(entry, account) for entry in same):
+        found.settings += 1
+        notes.append("[red]other settings[/red] (type, algorithm, digits or period)")
+    else:
+        found.same += not notes
+    result = "[green]same secret[/green]" + (": " + "; ".join(notes) if notes else "")
+    return escape(account.label), where, result
+
+
+def shown_digits(entry: Entry) -> int:
+    """The digits of a token account as its codes have them: a Steam code always has 5,
+    whatever the token's record says (the demo's Steam account says 6)."""
+    return STEAM_DIGITS if entry.type == "steam" else entry.digits
+
+
+def same_settings(entry: Entry, account: Account) -> bool:
+    """Whether a token account makes the same codes as ``account`` (its secret aside)."""
+    period = None if account.type == "hotp" else account.period
+    entry_period = None if entry.type == "hotp" else entry.period
+    return (entry.type, entry.algorithm.upper(), shown_digits(entry), entry_period) == (
+        account.type,
+        account.algorithm,
+        account.digits,
+        period,
+    )
 
 
 @click.command()

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from smartkey import uri
 from smartkey._cli import CliError, Context
-from smartkey._cli.accounts import _provision, console, device_errors
+from smartkey._cli.accounts import ReadsExports, _provision, console, device_errors, shown_digits
 from smartkey.account import Account
 
 PASSPHRASE_ENV = "SMARTKEY_BACKUP_PASSPHRASE"
@@ -33,7 +33,7 @@ def passphrase_option(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
-@click.command()
+@click.command(cls=ReadsExports)
 @click.argument(
     "sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
@@ -68,7 +68,7 @@ def backup(
     for target in (pdf, file):
         if target is not None:
             _check_new(target)
-    accounts = _load(sources, password)
+    accounts = load_sources(sources, password)
     if file is not None:
         write_backup(file, accounts, backup_passphrase)
     if pdf is not None:
@@ -83,7 +83,7 @@ def backup(
         )
 
 
-@click.command()
+@click.command(cls=ReadsExports)
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
@@ -107,16 +107,49 @@ def restore(
 ) -> None:
     """Put the accounts of backups back on the token, or onto a spare: an encrypted backup
     file, the paper sheet's PDF, photos or scans of the sheet, or any export. Identical
-    accounts are restored once; the token asks for a press of B."""
-    accounts = _load(files, password, dpi)
-    table = Table("#", "account", "type")
+    accounts are restored once, and accounts the token already holds (the same secret and
+    settings, whatever their names) are skipped; the token asks for a press of B."""
+    accounts = load_sources(files, password, dpi)
+    present = set() if dry_run else _on_the_token(ctx.token())
+    table = Table("#", "account", "type", "")
     for number, account in enumerate(accounts, 1):
-        table.add_row(str(number), escape(account.label), account.type)
+        note = "already on the token" if _fingerprint(account) in present else ""
+        table.add_row(str(number), escape(account.label), account.type, note)
     console.print(table)
     if dry_run:
         console.print(f"Would restore {_count(accounts)}.")
         return
-    _provision(ctx, accounts)
+    missing = [account for account in accounts if _fingerprint(account) not in present]
+    skipped = len(accounts) - len(missing)
+    if skipped:
+        console.print(
+            f"Skipped {_count_of(skipped)} already on the token (the same secret and settings)."
+        )
+    if not missing:
+        console.print("Nothing to restore: the token holds every account.")
+        return
+    _provision(ctx, missing)
+
+
+Fingerprint = tuple[str, str, str, int, int | None]
+
+
+def _fingerprint(account: Account) -> Fingerprint:
+    """What makes two accounts give the same codes: the secret (by its key check value, as
+    the token tells it) and the settings; not the name, which a user may have changed."""
+    from smartkey.device import check_value
+
+    period = None if account.type == "hotp" else account.period
+    return (check_value(account.secret), account.type, account.algorithm, account.digits, period)
+
+
+def _on_the_token(token: Any) -> set[Fingerprint]:
+    present = set()
+    for entry in token.accounts():
+        period = None if entry.type == "hotp" else entry.period
+        kcv = token.check(entry.index)
+        present.add((kcv, entry.type, entry.algorithm.upper(), shown_digits(entry), period))
+    return present
 
 
 def write_backup(path: Path, accounts: Sequence[Account], passphrase: str | None) -> None:
@@ -152,7 +185,11 @@ def write_backup(path: Path, accounts: Sequence[Account], passphrase: str | None
     )
 
 
-def _load(files: Sequence[Path], password: str | None, dpi: int | None = None) -> list[Account]:
+def load_sources(
+    files: Sequence[Path], password: str | None, dpi: int | None = None
+) -> list[Account]:
+    """The accounts of backups and exports as one restore (see :func:`restore.load_files`),
+    asking for a passphrase or password when one is needed and not given."""
     from smartkey.backup import restore
 
     def ask(what: str) -> str:
@@ -163,7 +200,8 @@ def _load(files: Sequence[Path], password: str | None, dpi: int | None = None) -
         return click.prompt("Password of the export", hide_input=True)
 
     datas = [path.read_bytes() for path in files]
-    accounts = restore.load_files(datas, password, ask=ask, dpi=dpi or restore.DPI)
+    names = [path.name for path in files]
+    accounts = restore.load_files(datas, password, ask=ask, dpi=dpi or restore.DPI, names=names)
     if not accounts:
         raise CliError("no accounts found")
     return accounts
@@ -198,7 +236,11 @@ def _write_new(path: Path, data: bytes) -> None:
 
 
 def _count(accounts: Sequence[Account]) -> str:
-    return f"{len(accounts)} account{'' if len(accounts) == 1 else 's'}"
+    return _count_of(len(accounts))
+
+
+def _count_of(number: int) -> str:
+    return f"{number} account{'' if number == 1 else 's'}"
 
 
 COMMANDS = [backup, restore]

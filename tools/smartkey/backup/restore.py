@@ -65,20 +65,28 @@ def load(
 
 
 def load_files(
-    files: Sequence[bytes], password: str | None = None, *, ask: Ask | None = None, dpi: int = DPI
+    files: Sequence[bytes],
+    password: str | None = None,
+    *,
+    ask: Ask | None = None,
+    dpi: int = DPI,
+    names: Sequence[str] | None = None,
 ) -> list[Account]:
     """The accounts of several files as one restore, in order, without duplicates.
 
     ``ask`` is called at most once for each thing it is asked: one passphrase opens several
     backups. Exports and images alone go through :func:`smartkey.importers.load_all`
     together, so that a Google Authenticator export spread over several QR images is checked
-    complete. Errors name the file by its position ("file 2, …").
+    complete. Errors name the file by its name in ``names``, else by its position ("file 2,
+    …").
     """
     ask = _once(ask)
     if len(files) > 1 and all(kind(data) == "other" for data in files):
         from smartkey import importers
 
-        return dedupe(_with_password(lambda given: importers.load_all(files, given), password, ask))
+        return dedupe(
+            _with_password(lambda given: importers.load_all(files, given, names), password, ask)
+        )
     accounts: list[Account] = []
     for number, data in enumerate(files, 1):
         try:
@@ -86,7 +94,8 @@ def load_files(
         except ValueError as error:
             if len(files) > 1:
                 # The same type, so that a caller still tells a damaged backup from the rest.
-                error.args = (f"file {number}, {error}",)
+                where = f"{names[number - 1]}: " if names else f"file {number}, "
+                error.args = (f"{where}{error}",)
             raise
     return dedupe(accounts)
 

@@ -12,7 +12,7 @@ needed, that it is wrong, or which formats are supported.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from smartkey.account import Account
 from smartkey.importers import andotp, otpauth, qr
@@ -69,17 +69,20 @@ def recognise(source: Source) -> Format | None:
     return next((fmt for fmt in FORMATS if fmt.recognises(source)), None)
 
 
-def load_all(files: Iterable[bytes], password: str | None = None) -> list[Account]:
+def load_all(
+    files: Iterable[bytes], password: str | None = None, names: Sequence[str] | None = None
+) -> list[Account]:
     """The accounts of several files as one import: all of them, or :class:`ImportFailed`.
 
     Google Authenticator splits a large export over several QR codes; they may come here as
     separate images (or text files) and are checked to be complete together, the error naming
-    any QR code that is missing. Errors start with the file's position ("file 2, …").
+    any QR code that is missing. Errors start with the file's name from ``names`` ("p2.png:
+    …"), else its position ("file 2, …").
     """
     accounts: list[Account] = []
     uris: list[tuple[str, str]] = []
     for number, data in enumerate(files, 1):
-        where = f"file {number}, "
+        where = f"{names[number - 1]}: " if names else f"file {number}, "
         source = Source(data)
         if qr.is_image(source.data):
             uris += qr.read(source.data, where)

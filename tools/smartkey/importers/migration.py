@@ -157,7 +157,7 @@ class Batches:
                 numbers = ", ".join(map(str, missing))
                 raise ImportFailed(
                     f"the Google Authenticator export is incomplete: QR code {numbers} of {size} "
-                    "is missing (load all of its QR codes together)"
+                    "is missing (give all of its QR code images to one command)"
                 )
 
 
