@@ -1301,3 +1301,11 @@ NEW_SHAPED = st.one_of(
 @given(NEW_SHAPED)
 def test_random_new_exports_of_the_right_shape(document):
     _check_only_import_failed(json.dumps(document).encode())
+
+
+def test_the_readme_says_how_to_export_from_every_format():
+    readme = (VECTORS.parents[1] / "README.md").read_text()
+    section = readme.split("## Adding accounts", 1)[1].split("\n## ", 1)[0]
+    for fmt in importers.FORMATS:
+        if fmt.listed:
+            assert fmt.name.partition(" (")[0] in section, fmt.name

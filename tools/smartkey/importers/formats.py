@@ -62,7 +62,7 @@ FORMATS: tuple[Format, ...] = (
     ),
     Format("Ente Auth (plain text export)", _ente, _load_uri_lines),
     Format(
-        "otpauth:// URIs one per line, Google Authenticator exports (otpauth-migration://)",
+        "otpauth:// URIs one per line (and Google Authenticator's otpauth-migration://)",
         _uri_lines,
         _load_uri_lines,
     ),
