@@ -303,3 +303,20 @@ def test_gc_reports_what_the_firmware_holds(tmp_path):
         del vault
         gc.collect()
         assert gc.mem_alloc() <= before + 100
+
+
+# -- what CircuitPython 10 does not have -------------------------------------------------------
+def test_names_circuitpython_10_lacks_are_missing_from_the_fakes(tmp_path):
+    with VirtualBoard(tmp_path / "drive", utc=T0) as board:
+        board.step(0.1)
+        for module, name in (
+            ("os", "replace"),  # shared-bindings/os has rename only
+            ("supervisor", "disable_autoreload"),  # runtime.autoreload since 8.x
+            ("hashlib", "sha1"),  # only new(name, data)
+            ("hashlib", "sha256"),
+        ):
+            assert not hasattr(board.fake(module), name), (module, name)
+        with pytest.raises(TypeError):
+            board.fake("supervisor").set_next_code_file("code.py", None, True)  # keywords only
+        with pytest.raises(RuntimeError, match="Cannot change USB devices now"):
+            board.fake("storage").disable_usb_drive()  # boot.py only

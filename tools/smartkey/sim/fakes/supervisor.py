@@ -1,4 +1,8 @@
-"""Fake of ``supervisor``: ticks, whether a USB host is there, reload."""
+"""Fake of ``supervisor``: ticks, whether a USB host is there, reload.
+
+As CircuitPython 10 has it: autoreload is ``runtime.autoreload`` (the old
+``disable_autoreload()`` is gone), and ``set_next_code_file`` takes its options by keyword.
+"""
 
 from __future__ import annotations
 
@@ -34,13 +38,16 @@ def reload() -> None:
     _hw.request_reload()
 
 
-def disable_autoreload() -> None:
-    runtime.autoreload = False
-
-
-def enable_autoreload() -> None:
-    runtime.autoreload = True
-
-
-def set_next_code_file(filename: str | None, **kwargs: Any) -> None:
+def set_next_code_file(
+    filename: str | None,
+    *,
+    working_directory: str | None = None,
+    reload_on_success: bool = False,
+    reload_on_error: bool = False,
+    sticky_on_success: bool = False,
+    sticky_on_error: bool = False,
+    sticky_on_reload: bool = False,
+) -> None:
+    if filename is not None and not isinstance(filename, str):
+        raise TypeError(f"filename must be of type str or None, not {type(filename).__name__}")
     _hw.next_code_file = filename
