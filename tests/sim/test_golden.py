@@ -189,6 +189,8 @@ def test_the_screen_is_its_golden_image(tmp_path, name, profile):
     board = screen(tmp_path, name, profile)
     try:
         assert_golden(board.oled.frame(), f"{name}-{profile}", tmp_path / "golden")
+        # No screen on the way there had text that did not fit.
+        assert board.modules["smartkey_fw.ui.canvas"].Canvas.cut == ""
     finally:
         board.power_off()
 
