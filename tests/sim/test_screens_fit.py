@@ -124,7 +124,7 @@ def test_every_written_message_fits_and_shows_every_word(title, lines, width, he
 
 
 def test_a_long_question_turns_its_pages_and_keeps_the_answer_line():
-    question = ("Rename %s: %s" % (ISSUER, NAME), "to %s: %s?" % (ISSUER, NAME))
+    question = (f"Rename {ISSUER}: {NAME}", f"to {ISSUER}: {NAME}?")
     for width, height in SIZES:
         screen = Confirm(question)
         canvas = RecordingCanvas(width, height)
