@@ -941,6 +941,11 @@ def test_a_password_is_asked_only_for_a_recognised_encrypted_export(data):
             "encrypted Proton Pass export",
         ),
         (
+            b'{"version": 1, "kdfParams": {"memLimit": 67108864, "opsLimit": 2, "salt": "c2E="},'
+            b' "encryptedData": "ZGF0YQ==", "encryptionNonce": "bm9uY2U="}',
+            "encrypted Ente Auth export: in Ente Auth, export the codes again as plain text",
+        ),
+        (
             b"\xac\xed\x00\x05sr\x00\x11java.util.HashMap\x00masterKey",
             "FreeOTP 2",
         ),

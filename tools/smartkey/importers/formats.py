@@ -22,6 +22,7 @@ from smartkey.importers import (
     stratum,
     twofas,
 )
+from smartkey.importers.errors import ImportFailed
 from smartkey.importers.source import Format, Source
 
 _PNG, _JPEG = b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"
@@ -36,6 +37,18 @@ def _uri_lines(source: Source) -> bool:
 
 def _ente(source: Source) -> bool:
     return _uri_lines(source) and _ENTE_PARAMETER in (source.text or "").lower()
+
+
+def _ente_encrypted(source: Source) -> bool:
+    return source.json_object("kdfParams", "encryptedData") is not None
+
+
+def _refuse_ente_encrypted(source: Source, password: str | None) -> list[Account]:
+    # libsodium's secretstream, which Ente seals with, has no binding here.
+    raise ImportFailed(
+        "this is an encrypted Ente Auth export: in Ente Auth, export the codes again as plain "
+        "text, import that file and delete it"
+    )
 
 
 def _load_uri_lines(source: Source, password: str | None) -> list[Account]:
@@ -61,6 +74,7 @@ FORMATS: tuple[Format, ...] = (
         lambda source, password: otpauth.load(qr.read(source.data)),
     ),
     Format("Ente Auth (plain text export)", _ente, _load_uri_lines),
+    Format("Ente Auth (encrypted)", _ente_encrypted, _refuse_ente_encrypted, listed=False),
     Format(
         "otpauth:// URIs one per line (and Google Authenticator's otpauth-migration://)",
         _uri_lines,
