@@ -9,11 +9,13 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from board_helpers import rendered
+from board_helpers import ALICE_TOTP, rendered
+from oled_text import read_lines
 from smartkey.device import DeviceError, Token
 from smartkey.sim.ssd1306 import half_blocks
 from smartkey.transport import open_port
@@ -179,3 +181,70 @@ def test_the_smartkey_cli_provisions_the_running_simulator(sim):
     assert listing.returncode == 0 and "octocat" in listing.stdout
     terminal.send("q")
     assert terminal.process.wait(EXIT_TIMEOUT) == 0
+
+
+# -- the README's demo, as a newcomer follows it -----------------------------------------------
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+PIXELS = {" ": (0, 0), "▀": (1, 0), "▄": (0, 1), "█": (1, 1)}
+FAINT_BOX = "\x1b[2m┌"
+
+
+def readme_demo_keys():
+    """The keys the README's "Try it" section says to press for the demo PIN, in its order."""
+    text = " ".join(README.read_text().split())
+    sentence = text.split("the demo PIN **123456**:", 1)[1].split("(see", 1)[0]
+    return "".join(re.findall(r"`(.)`", sentence))
+
+
+def panel_of(box):
+    """The OLED pixel rows of a frame the terminal drew in half blocks."""
+    rows = []
+    for line in box.splitlines():
+        pairs = [PIXELS[char] for char in line]
+        rows += [[top for top, _ in pairs], [bottom for _, bottom in pairs]]
+    return rows
+
+
+def shows_alices_code(output):
+    """The last redraw shows the first demo account's code for the simulated time on the
+    status line (or a second before: the screen follows the clock within 0.1 s)."""
+    drawn = screens(output)
+    if not drawn:
+        return False
+    box, clock = drawn[-1]
+    large = [text for _top, scale, text in read_lines(panel_of(box)) if scale > 1]
+    utc = int(datetime.fromisoformat(clock.replace(" ", "T") + "+00:00").timestamp())
+    return [code.replace(" ", "") for code in large] in (
+        [ALICE_TOTP.at(utc)],
+        [ALICE_TOTP.at(utc - 1)],
+    )
+
+
+def light(output):
+    """What the status line of the last redraw says of the screen: bright, dim or dark."""
+    found = re.findall(r"UTC +screen (\w+)", output)
+    return found[-1] if found else ""
+
+
+@pytest.mark.parametrize(("skips", "seen"), [(4, "dim"), (13, "dark")], ids=["40s", "130s"])
+def test_the_readme_demo_unlocks_after_any_pause(tmp_path, skips, seen):
+    """`make sim` on a first run, a pause past the dim (30 s) or dark (2 min) timeout, made with
+    the simulator's own `>` key so the firmware lives through it as through a real wait, then
+    exactly the keys the README gives: the first demo account's code appears."""
+    keys = readme_demo_keys()
+    assert keys == "Acbcbcbcbcbc" + "B"
+    env = dict(os.environ, XDG_RUNTIME_DIR=str(tmp_path / "run"), XDG_DATA_HOME=str(tmp_path))
+    terminal = Terminal([*SMARTKEY, "sim"], env)  # what `make sim` runs
+    try:
+        terminal.read_until(lambda out: "data channel:" in out and light(out) == "bright")
+        terminal.send(">" * skips)
+        terminal.read_until(lambda out: light(out) == seen)
+        assert FAINT_BOX in terminal.output.rsplit("data channel:", 2)[-2]  # drawn faint
+        terminal.send(keys)
+        terminal.read_until(shows_alices_code)
+        assert light(terminal.output) == "bright"
+        terminal.send("q")
+        assert terminal.process.wait(10) == 0
+    finally:
+        terminal.close()

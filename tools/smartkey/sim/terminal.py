@@ -1,8 +1,9 @@
 """``smartkey sim``: the virtual board live in a terminal, and scripted screenshots.
 
-The OLED is drawn with half-block characters, keys press the buttons, time runs at wall-clock
-speed, and the data channel is a pseudo-terminal that the ``smartkey`` CLI (or any serial tool)
-can open while the simulator runs.
+The OLED is drawn with half-block characters (faint while the firmware dims the panel, an empty
+faint frame while it is dark), keys press the buttons, time runs at wall-clock speed (``>``
+skips ten seconds ahead), and the data channel is a pseudo-terminal that the ``smartkey`` CLI
+(or any serial tool) can open while the simulator runs.
 """
 
 from __future__ import annotations
@@ -19,10 +20,14 @@ from pathlib import Path
 
 from smartkey.deploy import install_firmware
 from smartkey.sim.board import VirtualBoard
+from smartkey.sim.ssd1306 import SSD1306
 from smartkey.transport import sim_port_file
 
 FRAME_SECONDS = 0.05
 LONG_PRESS_SECONDS = 1.2
+SKIP_SECONDS = 10.0  # what ">" moves the board's time ahead by: idle timeouts without waiting
+DIM_BELOW = 64  # an SSD1306 contrast under this reads as the firmware's dimmed screen
+FAINT, NORMAL = "\x1b[2m", "\x1b[0m"
 # key -> (button, held seconds); upper case is a long press.
 KEYMAP = {
     "a": ("A", None),
@@ -38,7 +43,8 @@ KEYMAP = {
     "C": ("C", LONG_PRESS_SECONDS),
 }
 LEGEND = (
-    "keys: a/1 = A (up)   b/2/space = B (select)   c/3 = C (down)   A/B/C = long press   q = quit"
+    "keys: a/1 = A (up)   b/2/space = B (select)   c/3 = C (down)   A/B/C = long press\n"
+    "      > = 10 s later   q = quit"
 )
 
 
@@ -140,35 +146,51 @@ def live(drive: Path, *, profile: str, utc: float | None) -> None:
         published.write_text(channel.path + "\n")
         out.write("\x1b[2J")
         started = time.monotonic()
-        last_drawn: tuple[str, str, str] | None = None
+        skipped = 0.0
+        last_drawn: tuple[str, str, str, str] | None = None
         status = "ready"
         try:
             while True:
                 for key in _keys_waiting():
                     if key in ("q", "\x03", "\x04"):
                         return
+                    if key == ">":
+                        skipped += SKIP_SECONDS
+                        status = f"{SKIP_SECONDS:.0f} s later"
                     if key in KEYMAP:
                         button, seconds = KEYMAP[key]
                         board.hold(button, seconds or 0.1)
                         status = ("long press " if seconds else "pressed ") + button
-                behind = (time.monotonic() - started) - board.scheduler.now
+                behind = (time.monotonic() - started + skipped) - board.scheduler.now
                 if behind > 0:
                     board.step(behind)
                 channel.pump()
                 frame = board.oled.to_text()
+                light = brightness(board.oled)
                 clock = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(board.utc()))
                 # The status line's clock ticks even while the screen stands still.
-                if (frame, clock, status) != last_drawn:
-                    last_drawn = (frame, clock, status)
-                    out.write("\x1b[H" + _framed(frame))
-                    out.write(f"\n{LEGEND}\n")
-                    out.write(f"data channel: {channel.path}   {clock}   {status:<24}\x1b[K\n")
+                if (frame, light, clock, status) != last_drawn:
+                    last_drawn = (frame, light, clock, status)
+                    style = NORMAL if light == "bright" else FAINT
+                    out.write("\x1b[H" + style + _framed(frame))
+                    out.write(f"\n{NORMAL}{LEGEND}\n")
+                    out.write(
+                        f"data channel: {channel.path}   {clock}   screen {light:<6}  "
+                        f"{status:<24}\x1b[K\n"
+                    )
                     out.flush()
                 time.sleep(FRAME_SECONDS)
         finally:
             with contextlib.suppress(FileNotFoundError):
                 published.unlink()
             channel.close()
+
+
+def brightness(oled: SSD1306) -> str:
+    """How the panel looks to someone in front of it: "bright", "dim" or "dark"."""
+    if not oled.lit:
+        return "dark"
+    return "dim" if oled.contrast < DIM_BELOW else "bright"
 
 
 def _framed(frame: str) -> str:
