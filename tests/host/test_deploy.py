@@ -26,7 +26,7 @@ BOOT_OUT = (
 )
 NEW_TOKEN = (
     "NEW TOKEN",
-    ("Choose a PIN, 6-12", "digits: A/C change", "the digit, B adds it,", "hold B when done."),
+    ("PIN of 6-12 digits:", "A/C: change digit", "B: add, hold B: done"),
 )
 PIN = "314159"
 
