@@ -26,7 +26,8 @@ def open_menu(board):
 
 def ask_to_add(board):
     token = Token(board.connect())
-    token._send({"v": 1, "id": 1, "op": "add", "count": 12})
+    names = {"names": ["GitHub", "Mail", "Bank"], "more": True}
+    token._send({"v": 1, "id": 1, "op": "add", "count": 12, **names})
     board.step(0.5)
 
 
