@@ -11,12 +11,11 @@ except ImportError:
 class Confirm:
     def __init__(self, question: tuple) -> None:
         self.question = question
-        self.since = -1
+        self.since = -1  # see message.page
+        self.pages = 1
 
     def view(self, app: Any, utc: Any) -> tuple:
-        if self.since < 0:
-            self.since = app.ms()
-        return ("confirm", page(app, self.since, "CONFIRM", self.question, ANSWER))
+        return ("confirm", page(app, self, "CONFIRM", self.question, ANSWER))
 
     def press(self, app: Any, event: int) -> None:
         pass  # answered by App.confirm's own loop

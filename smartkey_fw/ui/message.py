@@ -47,17 +47,23 @@ def _room(height: int, title: str, footer: str) -> tuple:
     return top, step, (bottom - top - 8) // step + 1
 
 
-def page(app: Any, since: int, title: str, lines: tuple, footer: str = "") -> int:
-    """The page of ``lines`` to show ``app.ms() - since`` ms after the screen appeared."""
+def pages(app: Any, title: str, lines: tuple, footer: str = "") -> int:
+    """How many pages ``lines`` take on the app's panel."""
     canvas = app.canvas
     if canvas is None:
-        return 0
+        return 1
     rows = _room(canvas.height, _title(canvas, title, footer), footer)[2]
-    count = len(wrap(lines))
-    if count <= rows:
-        return 0
-    pages = (count - rows + rows - 1) // rows + 1
-    return (app.ms() - since) // _PAGE_MS % pages
+    extra = len(wrap(lines)) - rows
+    return 1 if extra <= 0 else (extra + rows - 1) // rows + 1
+
+
+def page(app: Any, screen: Any, title: str, lines: tuple, footer: str = "") -> int:
+    """The page to show now: ``screen.since`` is when (ms) it first appeared, and
+    ``screen.pages`` how many pages it has, both set here on its first view."""
+    if screen.since < 0:
+        screen.since = app.ms()
+        screen.pages = pages(app, title, lines, footer)
+    return (app.ms() - screen.since) // _PAGE_MS % screen.pages
 
 
 def _title(canvas: Any, title: str, footer: str) -> str:
@@ -98,11 +104,10 @@ class Message:
         self.on_done = on_done
         self.any_button = any_button
         self.since = -1  # when (ms) it was first drawn: its pages turn from then
+        self.pages = 1
 
     def view(self, app: Any, utc: Any) -> tuple:
-        if self.since < 0:
-            self.since = app.ms()
-        return ("message", self.title, self.lines, page(app, self.since, self.title, self.lines))
+        return ("message", self.title, self.lines, page(app, self, self.title, self.lines))
 
     def press(self, app: Any, event: int) -> None:
         if self.on_done is not None and (self.any_button or event == buttons.B):
