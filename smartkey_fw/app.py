@@ -265,7 +265,7 @@ class App:
             try:
                 code = self.next_hotp(index)
             except (vault.VaultError, OSError) as error:
-                self.show(Notice("NOT TYPED", (str(error)[:21],), back, 3.0))
+                self.show(Notice("NOT TYPED", (str(error),), back, 3.0))
                 return
         else:
             utc = self.clock.now()

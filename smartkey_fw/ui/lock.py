@@ -68,7 +68,7 @@ def _confirmed(app: Any, new_pin: str, again: str) -> None:
         else:
             app.vault.create(new_pin)
     except (vault.VaultError, OSError) as error:
-        app.show(Message("NOT SAVED", (str(error)[:21],), lambda app: app.show(app.codes)))
+        app.show(Message("NOT SAVED", (str(error),), lambda app: app.show(app.codes)))
         return
     app.guard.reset()
     app.show(Message("PIN SET", ("B: continue",), lambda app: app.show(app.codes)))
