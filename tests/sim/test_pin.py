@@ -2,7 +2,17 @@
 
 import pytest
 
-from board_helpers import T0, message_frame, panel, pin_frame, set_up, unlock
+from board_helpers import (
+    ALICE_TOTP,
+    T0,
+    demo_board,
+    message_frame,
+    panel,
+    pin_frame,
+    set_up,
+    unlock,
+)
+from oled_text import code_on_screen, pyotp_view
 from smartkey.sim import VirtualBoard
 from smartkey.sim.buttons import enter_pin
 from smartkey.sim.scheduler import PowerOff
@@ -47,6 +57,17 @@ def test_first_boot_sets_a_pin_that_then_unlocks(tmp_path):
         assert panel(board) == pin_frame(board, "10 tries left")
         unlock(board, PIN)
         assert panel(board) == message_frame(board, "EMPTY", EMPTY)
+
+
+@pytest.mark.parametrize("profile", ["pico", "feather32"])
+def test_a_wrong_pin_on_a_demo_token_says_so(tmp_path, profile):
+    with demo_board(tmp_path, utc=T0, profile=profile) as board:
+        board.step(0.5)
+        assert panel(board) == pin_frame(board, "demo PIN 123456")
+        unlock(board, WRONG)
+        assert panel(board) == pin_frame(board, "Wrong PIN; try 123456")
+        unlock(board)  # the right one, after it
+        assert code_on_screen(board) == pyotp_view(board, ALICE_TOTP)
 
 
 def test_two_different_pins_at_first_boot_are_refused(tmp_path):
