@@ -40,7 +40,9 @@ def scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     )
 
 
-def open_gcm(key: bytes, nonce: bytes, sealed: bytes) -> bytes | None:
+def open_gcm(
+    key: bytes, nonce: bytes, sealed: bytes, associated: bytes | None = None
+) -> bytes | None:
     """The plaintext of AES-GCM ``sealed`` (ciphertext then 16-byte tag), or None when the tag
     does not match: the key is wrong or the data damaged, and GCM cannot tell which."""
     if len(nonce) != NONCE_SIZE:
@@ -48,7 +50,7 @@ def open_gcm(key: bytes, nonce: bytes, sealed: bytes) -> bytes | None:
     if len(key) != KEY_SIZE:
         raise ValueError(f"key must be {KEY_SIZE} bytes, not {len(key)}")
     try:
-        return AESGCM(key).decrypt(nonce, sealed, None)
+        return AESGCM(key).decrypt(nonce, sealed, associated)
     except InvalidTag:
         return None
 

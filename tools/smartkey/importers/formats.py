@@ -16,6 +16,7 @@ from smartkey.importers import (
     bitwarden,
     csvfile,
     freeotp,
+    freeotp2,
     otpauth,
     proton,
     qr,
@@ -109,11 +110,14 @@ FORMATS: tuple[Format, ...] = (
         lambda source: freeotp.is_export(source.document),
         lambda source, password: freeotp.load(source.document),
     ),
-    Format("FreeOTP (XML backup)", freeotp.is_xml, freeotp.load_xml),
     Format(
-        "FreeOTP 2 (backup)",
-        freeotp.is_sealed_backup,
-        freeotp.refuse_sealed_backup,
+        "FreeOTP (tokens.xml, or FreeOTP 2's encrypted backup)", freeotp.is_xml, freeotp.load_xml
+    ),
+    Format(
+        "FreeOTP 2 (encrypted backup)",
+        freeotp2.is_backup,
+        freeotp2.load,
+        freeotp2.is_backup,
         listed=False,
     ),
     Format(

@@ -1,9 +1,7 @@
 """FreeOTP+ JSON exports (``freeotp-backup.json``): ``{"tokens": [...], "tokenOrder": [...]}``,
 and the original FreeOTP's backup (``tokens.xml``, Android shared preferences): one
 ``<string>`` per token holding the same token JSON, keyed ``issuer:label``, beside
-``tokenOrder``. FreeOTP 2's backup (``externalBackup.xml``, despite its name a serialised Java
-``HashMap``) seals each secret under a ``masterKey``; it is recognised and refused with what to
-do instead.
+``tokenOrder``. FreeOTP 2's encrypted backup is read by :mod:`smartkey.importers.freeotp2`.
 
 The format is FreeOTP's saved token: the secret is a list of Java's signed bytes, the issuer is
 the user's edit (``issuerAlt``) or the label's prefix (``issuerExt``) or the URI's parameter
@@ -28,8 +26,6 @@ from smartkey.importers.source import Source
 WHAT = "FreeOTP+ export"
 XML_WHAT = "FreeOTP backup"
 _ORDER = "tokenOrder"
-_JAVA_SERIALIZED = b"\xac\xed\x00\x05"
-_MASTER_KEY = b"masterKey"
 _TYPES = {"TOTP": "totp", "HOTP": "hotp"}
 _STEAM_ISSUER = "Steam"
 
@@ -54,19 +50,6 @@ def is_xml(source: Source) -> bool:
         and text.lstrip().startswith("<")
         and "<map" in text
         and f'name="{_ORDER}"' in text
-    )
-
-
-def is_sealed_backup(source: Source) -> bool:
-    """FreeOTP 2's backup: a serialised Java object that holds a ``masterKey``."""
-    return source.starts(_JAVA_SERIALIZED) and _MASTER_KEY in source.data
-
-
-def refuse_sealed_backup(source: Source, password: str | None) -> list[Account]:
-    raise ImportFailed(
-        "this is a FreeOTP 2 backup, whose secrets are sealed in a way this tool cannot open: "
-        "move the accounts through Aegis, which reads this backup, or add them again from "
-        "their sites' QR codes"
     )
 
 
@@ -102,7 +85,17 @@ def _strings(text: str) -> dict[str, str]:
     }
 
 
-def _account(index: int, count: int, record: Any, what: str = WHAT) -> Account:
+def account(
+    index: int, count: int, record: Any, what: str = WHAT, stored_low: bool = True
+) -> Account:
+    """One FreeOTP token; ``stored_low`` when its HOTP counter is kept one below the URI's
+    (FreeOTP and FreeOTP+ do; FreeOTP 2's backup does not)."""
+    return _account(index, count, record, what, stored_low)
+
+
+def _account(
+    index: int, count: int, record: Any, what: str = WHAT, stored_low: bool = True
+) -> Account:
     token = record if isinstance(record, dict) else {}
     issuer = token.get("issuerAlt") or token.get("issuerExt") or token.get("issuerInt")
     name = token.get("labelAlt") or token.get("label")
@@ -128,7 +121,7 @@ def _account(index: int, count: int, record: Any, what: str = WHAT) -> Account:
             algorithm=fields.algorithm(token, "algo"),
             digits=fields.integer(token, "digits", 6),
             period=30 if hotp else fields.integer(token, "period", 30),
-            counter=fields.integer(token, "counter") + 1 if hotp else 0,
+            counter=fields.integer(token, "counter") + stored_low if hotp else 0,
         )
 
 
