@@ -36,6 +36,7 @@ test: $(STAMP) $(RP2040_DEPS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy smartkey_fw code.py boot.py
+	$(BIN)/mypy tools/smartkey
 	$(BIN)/pytest -n 2
 
 # The long property runs (100,000+ cases each); not part of `make test`.
