@@ -71,6 +71,13 @@ def check_fits(account: Account, number: int | None = None) -> None:
             raise ValueError(f"{where}: {field} is {len(value)} bytes, a token stores {limit}")
 
 
+def encode_frame(fields: dict[str, Any]) -> bytes:
+    """One request line as the token reads it. Names go out as raw UTF-8: CircuitPython's
+    ``json`` turns an escaped surrogate pair (how ``ensure_ascii`` writes an emoji) into two
+    invalid characters, which the token would store and send back."""
+    return json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+
+
 class Token:
     def __init__(self, connection: Any) -> None:
         self.connection = connection
@@ -78,7 +85,7 @@ class Token:
 
     # -- requests ----------------------------------------------------------------------
     def _send(self, fields: dict[str, Any]) -> None:
-        frame = json.dumps(fields, separators=(",", ":")).encode() + b"\n"
+        frame = encode_frame(fields)
         if len(frame) > MAX_FRAME:
             raise DeviceError("too-long", "request too long for the token")
         self.connection.write(frame)
@@ -173,7 +180,7 @@ def _add_request(request_id: int, batch: list[Account]) -> dict[str, Any]:
     for shown in range(min(ADD_NAMES, len(distinct)), 0, -1):
         request["names"] = distinct[:shown]
         request["more"] = len(distinct) > shown
-        if len(json.dumps(request, separators=(",", ":"))) < MAX_FRAME:
+        if len(encode_frame(request)) <= MAX_FRAME:
             break
     return request
 
