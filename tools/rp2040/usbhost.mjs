@@ -12,6 +12,7 @@ const DESCRIPTOR_INTERFACE = 4;
 const DESCRIPTOR_ENDPOINT = 5;
 const CLASS_CDC = 2;
 const CLASS_HID = 3;
+const CLASS_MSC = 8;
 const CLASS_CDC_DATA = 10;
 const EP0_PACKET = 64;
 const LANGUAGE_EN_US = 0x0409;
@@ -52,7 +53,7 @@ function stringOf(bytes) {
 
 export class UsbHost {
   /** ``sink`` receives ('console' | 'data' | 'hid', bytes) from the device and
-   * ('configured', description) once the interfaces are bound. */
+   * ('configured', 'console,data,drive,hid' or part of it) once the interfaces are bound. */
   constructor(mcu, sink) {
     this.mcu = mcu;
     this.usb = mcu.usbCtrl;
@@ -111,6 +112,8 @@ export class UsbHost {
         found.push(channel);
         // SET_CONTROL_LINE_STATE: DTR and RTS, as a terminal opening the port.
         this.control(setup(0x21, 0x22, DTR_RTS, iface.number, 0));
+      } else if (iface.cls === CLASS_MSC) {
+        found.push('drive'); // CIRCUITPY as a USB drive (not bound: only noted)
       } else if (iface.cls === CLASS_HID) {
         for (const ep of iface.endpoints) {
           if (ep.in) this.inputs[ep.number] = 'hid';

@@ -23,6 +23,7 @@ import types
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from smartkey.rp2040 import image
 from smartkey.rp2040.node import Harness
@@ -39,6 +40,7 @@ BUTTON_PINS = {"A": 13, "B": 14, "C": 15}  # the pico profile: to GND, internal 
 PRESS_SECONDS = 0.1
 SETTLE_SECONDS = 0.1  # after a release: the real interpreter redraws over I2C meanwhile
 CHUNK_SECONDS = 0.01  # simulated time per run command: how often host input is looked at
+CHUNK_NS = round(CHUNK_SECONDS * 1e9)
 BOOT_SECONDS = 10.0  # from reset to USB configured (boot.py has run), with room to spare
 _KEYBOARD_REPORT = 8
 
@@ -65,7 +67,7 @@ class _Pipe:
         self.host_open = False
 
 
-class _FirmwareModules(Mapping):
+class _FirmwareModules(Mapping[str, types.ModuleType]):
     """The firmware's modules as CPython imports them (``smartkey_fw`` must be importable),
     for drawing the frames the token should show with its own code."""
 
@@ -83,9 +85,9 @@ class EmulatedBoard:
     """A smartkey token on CircuitPython 10.1.4 in rp2040js. Use it as a context manager.
 
     ``drive`` is the CIRCUITPY folder to start from (deployed into when it has no code.py);
-    ``settings`` adds lines to its settings.toml; ``mpy`` compiles the firmware and libraries
-    with CircuitPython's mpy-cross first. ``builds`` is the folder with the UF2, the bootrom and
-    mpy-cross (``tests/real_cp.py`` finds it).
+    ``settings`` adds lines to its settings.toml; ``mpy`` deploys the firmware package as
+    .mpy files compiled by CircuitPython's mpy-cross. ``builds`` is the folder with the UF2,
+    the bootrom and mpy-cross (``tests/real_cp.py`` finds it).
     """
 
     def __init__(
@@ -103,16 +105,11 @@ class EmulatedBoard:
         self._utc_at_start = time.time() if utc is None else float(utc)
         self._work = Path(tempfile.mkdtemp(prefix="smartkey-rp2040-"))
         if not (self.drive / "code.py").exists():
-            image.deploy_into(self.drive)
+            image.deploy_into(self.drive, self.builds / MPY_CROSS if mpy else None)
         if settings:
             with open(self.drive / "settings.toml", "a") as f:
                 for key, value in settings.items():
                     f.write(f"{key} = {value!r}\n".replace("'", '"'))
-        self._files = self.drive
-        if mpy:
-            self._files = self._work / "files"
-            shutil.copytree(self.drive, self._files)
-            image.compile_mpy(self._files, self.builds / MPY_CROSS)
         self._harness: Harness | None = None
         self.bus = I2CBus()
         self.oled = SSD1306(128, 64)
@@ -127,7 +124,8 @@ class EmulatedBoard:
         self.interfaces: list[str] = []  # what the USB host bound at the last enumeration
         self.resets = 0  # watchdog resets (microcontroller.reset(), safe mode)
         self.halted: str | None = None
-        self._timers: list[tuple[float, Callable[[], None]]] = []
+        self._timers: list[tuple[int, Callable[[], None]]] = []  # (simulated ns, action)
+        self._triggers: list[list[Any]] = []  # [predicate, action, every, next check]
         self._lock = threading.RLock()
         self.modules = _FirmwareModules()
 
@@ -148,7 +146,7 @@ class EmulatedBoard:
         """Start the emulator with the drive's files in flash and boot CircuitPython."""
         harness = Harness(self.bus, self._output, self._event)
         self._harness = harness
-        fat = image.build_image(self._files, self._work / "circuitpy.img")
+        fat = image.build_image(self.drive, self._work / "circuitpy.img")
         harness.command("bootrom", self.builds / BOOTROM)
         harness.command("uf2", self.builds / UF2)
         harness.command("image", f"{image.FS_OFFSET:x}", fat)
@@ -162,6 +160,9 @@ class EmulatedBoard:
         Buttons in ``hold`` are held until boot.py has run (A: maintenance mode)."""
         for button in hold:
             self._set_button(button, True)
+        # The display loses power too (its RAM with it); the DS3231 runs on its battery.
+        self.oled.reset()
+        self.oled.ram[:] = bytes(len(self.oled.ram))
         self._boot()
         if hold:
             self.wait_until(lambda: bool(self.interfaces), BOOT_SECONDS)
@@ -191,17 +192,23 @@ class EmulatedBoard:
 
     def step(self, seconds: float) -> None:
         """Let ``seconds`` of simulated time pass with the firmware running."""
-        end = self.now + seconds
-        while self.now < end - 1e-9:
+        # Integer nanoseconds, as the harness counts: float seconds would let a timer due
+        # "now" stay a rounding error in the future for ever.
+        harness = self._running()
+        end = harness.now_ns + round(seconds * 1e9)
+        while harness.now_ns < end:
             due = min((t for t, _ in self._timers), default=end)
-            target = min(end, due, self.now + CHUNK_SECONDS)
+            target = min(end, max(due, harness.now_ns), harness.now_ns + CHUNK_NS)
             self._flush_host()
-            self._command("run", round(target * 1e9))
-            for timer in [t for t in self._timers if t[0] <= self.now]:
+            self._command("run", target)
+            for timer in [t for t in self._timers if t[0] <= harness.now_ns]:
                 self._timers.remove(timer)
                 timer[1]()
+            self._check_triggers()
 
-    def wait_until(self, predicate: Callable[[], object], seconds: float, poll: float = 0.05):
+    def wait_until(
+        self, predicate: Callable[[], object], seconds: float, poll: float = 0.05
+    ) -> object:
         """Step until ``predicate()`` is true (returned); TimeoutError after ``seconds``."""
         end = self.now + seconds
         while True:
@@ -210,9 +217,29 @@ class EmulatedBoard:
                 return result
             if self.now >= end:
                 raise TimeoutError(
-                    f"not within {seconds} simulated s; console:\n{self.console_text()[-2000:]}"
+                    f"not within {seconds} simulated s; the OLED:\n{self.oled.to_text()}\n"
+                    f"the console:\n{self.console_text()[-2000:]}"
                 )
             self.step(poll)
+
+    def when(
+        self, predicate: Callable[[], object], action: Callable[[], None], every: float = 0.1
+    ) -> None:
+        """Run ``action`` once, as soon as ``predicate()`` is true, checked every ``every``
+        simulated seconds while the board runs (a press that answers a question, say, while a
+        host command waits for the token)."""
+        with self._lock:
+            self._triggers.append([predicate, action, every, self.now])
+
+    def _check_triggers(self) -> None:
+        for trigger in list(self._triggers):
+            predicate, action, every, due = trigger
+            if self.now < due:
+                continue
+            trigger[3] = self.now + every
+            if predicate():
+                self._triggers.remove(trigger)
+                action()
 
     # -- buttons -----------------------------------------------------------------------------
     def press(self, button: str) -> None:
@@ -228,9 +255,10 @@ class EmulatedBoard:
     def press_later(self, button: str, after: float, seconds: float = PRESS_SECONDS) -> None:
         """Press ``button`` ``after`` simulated seconds from now, whatever runs meanwhile."""
         with self._lock:  # serve() steps in another thread
-            start = self.now + after
+            start = self._running().now_ns + round(after * 1e9)
+            end = start + round(seconds * 1e9)
             self._timers.append((start, lambda: self._set_button(button, True)))
-            self._timers.append((start + seconds, lambda: self._set_button(button, False)))
+            self._timers.append((end, lambda: self._set_button(button, False)))
 
     def _set_button(self, button: str, down: bool) -> None:
         if button not in BUTTON_PINS:

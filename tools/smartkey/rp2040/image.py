@@ -6,13 +6,12 @@ On a 2 MB Pico the firmware owns the first megabyte of flash (the last 4 KB of i
 and ``supervisor/internal_flash.c``). CircuitPython formats any volume it cannot mount, so a
 test that finds its files after boot shows the geometry was accepted.
 
-The files come from ``smartkey.deploy``, as ``smartkey deploy`` writes them; ``compile_mpy``
-turns the firmware and libraries into ``.mpy`` with CircuitPython's own mpy-cross.
+The files come from ``smartkey.deploy``, as ``smartkey deploy`` writes them (sources, or the
+firmware package compiled by CircuitPython's own mpy-cross).
 """
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from pyfatfs.PyFat import PyFat
@@ -24,30 +23,14 @@ FS_OFFSET = 0x100000
 FS_BYTES = 0x100000
 NVM_OFFSET = FS_OFFSET - 0x1000
 LABEL = "CIRCUITPY"
-# Kept as source: CircuitPython runs boot.py and code.py by name, never as .mpy.
-_SOURCE_ONLY = {"boot.py", "code.py"}
 
 
-def deploy_into(folder: Path) -> Path:
-    """What ``smartkey deploy`` puts on a fresh drive (firmware, libraries, settings.toml)."""
+def deploy_into(folder: Path, mpy_cross: Path | None = None) -> Path:
+    """What ``smartkey deploy`` puts on a fresh drive (firmware, libraries, settings.toml);
+    with ``mpy_cross``, the firmware package as CircuitPython's .mpy files, as it deploys."""
     folder.mkdir(parents=True, exist_ok=True)
-    plan_deploy(folder).apply()
+    plan_deploy(folder, mpy_cross=mpy_cross).apply()
     return folder
-
-
-def compile_mpy(folder: Path, mpy_cross: Path) -> None:
-    """Replace every .py under ``folder`` except boot.py and code.py by its .mpy."""
-    for source in sorted(folder.rglob("*.py")):
-        relative = source.relative_to(folder).as_posix()
-        if relative in _SOURCE_ONLY:
-            continue
-        target = source.with_suffix(".mpy")
-        subprocess.run(
-            [str(mpy_cross), "-o", str(target), "-s", relative, str(source)],
-            check=True,
-            capture_output=True,
-        )
-        source.unlink()
 
 
 def build_image(folder: Path, image: Path) -> Path:
