@@ -1,0 +1,165 @@
+"""The firmware on CircuitPython 10.1.4 in an emulated RP2040 (rp2040js): times in simulated
+time, which counts cycles of a 125 MHz RP2040 (an estimate: instruction timing is approximate
+and XIP flash cache misses are not modelled), and free heap, for .py and .mpy deployments.
+
+Needs the builds (tests/real_cp.py: $SMARTKEY_CIRCUITPYTHON) and rp2040js (make rp2040);
+without them the table says so. Slow: each deployment boots the emulator several times.
+"""
+
+import sys
+import tempfile
+from pathlib import Path
+
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parents[1]
+for path in (ROOT / "tests", ROOT / "tests" / "rp2040"):
+    if str(path) not in sys.path:
+        sys.path.append(str(path))
+
+import real_cp  # noqa: E402
+
+T0 = 1_700_000_000
+DEMO_PIN = "123456"
+BATCH = 247  # with the three demo accounts, a full token of 250
+KDF_PROBE = 1000  # PBKDF2 iterations timed at the REPL
+SETTINGS = {"SMARTKEY_DEMO": 1, "SMARTKEY_DIM_AFTER": 0, "SMARTKEY_BLANK_AFTER": 0}
+# One line each at the REPL, in a fresh VM after code.py was interrupted.
+HEAP_STAGES = (
+    ("at the REPL, nothing imported", "pass"),
+    (
+        "firmware imported",
+        "from smartkey_fw.app import App; from smartkey_fw.hardware import Hardware",
+    ),
+    ("drivers imported, hardware built", "hw = h.Hardware()"),
+    (
+        f"{BATCH + 3}-account vault unlocked, every code computed",
+        "from smartkey_fw import vault; v = vault.Vault(bytes(hw.uid), '/', False); v.scan(); "
+        f"v.unlock('{DEMO_PIN}'); codes = [v.account(i).code({T0}) for i in range(v.count)]",
+    ),
+)
+CODE_SCRIPT = (
+    "exec(\"import time\\nfrom smartkey_fw import otp\\nfor a in ('sha1', 'sha256', 'sha512'):\\n"
+    " for n in (1, 2):\\n  t = time.monotonic_ns()\\n  otp.totp(b'12345678901234567890', "
+    f'{T0}, 30, 6, a)\\n  print(a, n, time.monotonic_ns() - t)")'
+)
+KDF_SCRIPT = (
+    "import time; from smartkey_fw import kdf; t = time.monotonic_ns(); "
+    f"kdf.pbkdf2_sha1(b'{DEMO_PIN}', b'saltsaltsaltsalt', {KDF_PROBE}); "
+    "print(time.monotonic_ns() - t)"
+)
+
+
+def _missing():
+    from smartkey.rp2040 import board, node
+
+    folder = real_cp.builds_dir()
+    absent = [n for n in (board.UF2, board.BOOTROM, board.MPY_CROSS) if not (folder / n).is_file()]
+    if absent:
+        return f"{', '.join(absent)} not in {folder} (set {real_cp.ENV})"
+    return node.missing()
+
+
+def _timed(board, predicate, seconds=120.0):
+    """Simulated seconds until ``predicate()`` holds, polled every 10 ms."""
+    start = board.now
+    board.wait_until(predicate, seconds, poll=0.01)
+    return board.now - start
+
+
+def _measure(mpy):
+    from rp2040_helpers import title, yes_when_asked
+
+    from board_helpers import panel, pin_frame
+    from oled_text import code_on_screen
+    from smartkey.account import Account
+    from smartkey.device import Token
+    from smartkey.rp2040 import EmulatedBoard
+
+    rows = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        builds = real_cp.builds_dir()
+        board = EmulatedBoard(Path(tmp) / "drive", builds, utc=T0, mpy=mpy, settings=SETTINGS)
+        with board:
+            entry = pin_frame(board, f"demo PIN {DEMO_PIN}")
+            board.wait_until(lambda: panel(board) == entry, 120)  # the demo vault is seeded
+            board.power_cycle()
+            rows["boot to the PIN screen (s)"] = _timed(board, lambda: panel(board) == entry)
+            _enter_and_time_unlock(board, rows, title, code_on_screen)
+            before = code_on_screen(board)[0]
+            board.press_later("C", after=0.0, seconds=0.1)
+            released = board.now + 0.1  # the firmware takes a short press at its release
+            board.wait_until(lambda: code_on_screen(board)[0] not in ("", before), 10, poll=0.01)
+            rows["release of C → next account's code on the OLED (s)"] = board.now - released
+            accounts = [
+                Account(secret=bytes([i]) * 20, issuer=f"Issuer {i}", name=f"user{i}@example.com")
+                for i in range(BATCH)
+            ]
+            token = Token(board.connect(timeout=10.0))
+            yes_when_asked(board)
+            start = board.now
+            token.add(accounts)
+            rows[f"provision {BATCH} accounts in one batch, yes on B included (s)"] = (
+                board.now - start
+            )
+            board.power_cycle(hold=("A",))
+            board.step(1.0)
+            for label, line in HEAP_STAGES:
+                out = board.repl(line + "; import gc; gc.collect(); print(gc.mem_free())", 600)
+                rows[f"free heap: {label} (B)"] = int(out.split()[-1])
+            out = board.repl(CODE_SCRIPT, 120)
+            for line in out.splitlines():
+                algorithm, n, ns = line.split()
+                if n == "2":
+                    rows[f"one TOTP code, {algorithm} (ms)"] = int(ns) / 1e6
+            per = int(board.repl(KDF_SCRIPT, 120)) / KDF_PROBE
+            rows["PBKDF2-HMAC-SHA1, one iteration (ms)"] = per / 1e6
+    return rows
+
+
+def _enter_and_time_unlock(board, rows, title, code_on_screen):
+    """Enter the PIN; the unlock runs from CHECKING on the screen to the first code."""
+    from rp2040_helpers import type_pin
+
+    checking = []
+    board.when(lambda: title(board) == "CHECKING", lambda: checking.append(board.now), 0.01)
+    type_pin(board, DEMO_PIN)
+    board.wait_until(lambda: code_on_screen(board)[0], 120, poll=0.01)
+    rows["one unlock: CHECKING to the first code (s)"] = board.now - checking[0]
+
+
+def run() -> Table:
+    table = Table(title="The firmware on CircuitPython 10.1.4 in an emulated RP2040 (simulated)")
+    table.add_column("measure")
+    reason = _missing()
+    if reason:
+        table.add_column("value")
+        table.add_row("not measured", reason)
+        return table
+    columns = {label: _measure(mpy) for label, mpy in (("sources", False), (".mpy", True))}
+    for label in columns:
+        table.add_column(label, justify="right")
+    for measure in columns["sources"]:
+        values = [columns[label].get(measure) for label in columns]
+        table.add_row(measure, *(_format(measure, v) for v in values))
+    iterations = 5000
+    per = columns[".mpy"]["PBKDF2-HMAC-SHA1, one iteration (ms)"]
+    table.caption = (
+        f"Unlock within 1.5 s on the RP2040: about {int(1500 / per):,} iterations "
+        f"({per:.3f} ms each; {iterations:,} today)."
+    )
+    return table
+
+
+def _format(measure, value):
+    if value is None:
+        return "—"
+    if measure.endswith("(B)"):
+        return f"{value:,}"
+    return f"{value:,.3f}" if value < 10 else f"{value:,.1f}"
+
+
+if __name__ == "__main__":
+    from rich.console import Console
+
+    Console().print(run())

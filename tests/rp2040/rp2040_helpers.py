@@ -1,0 +1,71 @@
+"""What the emulated-RP2040 scenarios share: reading screens, answering the token's questions,
+running the smartkey CLI against the board."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from oled_text import code_on_screen, read_lines
+from smartkey._cli import main
+from smartkey.clock import HostClock
+from smartkey.sim.buttons import enter_pin
+
+SMARTKEY = Path(sys.executable).with_name("smartkey")
+LONG = 1.5  # a hold the firmware's 0.8 s long press sees even while it redraws
+
+
+def title(board):
+    """The large first line on the OLED (a screen's title), or ""."""
+    lines = read_lines(board.oled.frame())
+    return lines[0][2] if lines and lines[0][1] > 1 and lines[0][0] < 8 else ""
+
+
+def wait_title(board, text, seconds=30.0):
+    board.wait_until(lambda: title(board) == text, seconds)
+
+
+def yes_when_asked(board):
+    """Press B once the token shows CONFIRM; a press counts only after half a second of it."""
+    board.when(lambda: title(board) == "CONFIRM", lambda: board.press_later("B", after=0.7))
+
+
+class _Patient:
+    """A board whose long presses last ``LONG``, for ``enter_pin``."""
+
+    def __init__(self, board):
+        self.board = board
+
+    def press(self, button):
+        self.board.press(button)
+
+    def hold(self, button, seconds=2.0):
+        self.board.hold(button, max(seconds, LONG))
+
+
+def type_pin(board, pin):
+    """Enter ``pin`` on the buttons and hold B on its last digit."""
+    enter_pin(_Patient(board), pin)
+
+
+def run_cli(board, *args):
+    """The smartkey CLI in this process, on the board's data channel and simulated clock."""
+    given = {
+        "connect": lambda port: board.connect(timeout=10.0),
+        "clock": HostClock(board.utc, board.step),
+    }
+    return CliRunner().invoke(main, list(args), obj=given)
+
+
+def run_cli_on_port(board, *args):
+    """The unmodified smartkey command in a subprocess, on the board's pseudo-terminal."""
+    with board.serve() as port:
+        return subprocess.run(
+            [str(SMARTKEY), "--port", port, *args], capture_output=True, text=True, timeout=300
+        )
+
+
+def shows_code(board, totp):
+    """The code the OLED shows is pyotp's at the token's clock (the emulated DS3231)."""
+    return code_on_screen(board)[0] == totp.at(int(board.rtc.now()))
