@@ -61,6 +61,12 @@ def message_frame(board, title, lines):
     return drawn(board, "draw_message", title, lines)
 
 
+def question_frame(board, question):
+    """A question from the computer as the firmware's Confirm screen draws it, first page."""
+    screen = board.modules["smartkey_fw.ui.confirm"].Confirm(question)
+    return _rendered(board, lambda canvas: screen.draw(canvas, ("confirm", 0)))
+
+
 def panel(board):
     oled = board.oled
     return [[oled.pixel(x, y) for x in range(oled.width)] for y in range(oled.height)]

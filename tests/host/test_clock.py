@@ -2,7 +2,7 @@
 
 import pytest
 
-from board_helpers import ALICE_TOTP, T0, message_frame, panel, unlock
+from board_helpers import ALICE_TOTP, T0, message_frame, panel, question_frame, unlock
 from oled_text import code_on_screen, pyotp_view
 from smartkey import clock
 from smartkey.device import DeviceError, Token
@@ -55,8 +55,8 @@ def test_the_confirmation_shows_the_old_and_new_time(board, tmp_path):
     old, new = int(board.rtc.now()), int(board.utc()) + 60
     token._send({"v": 1, "id": 5, "op": "set_time", "utc": new, "prepare": True})
     board.step(0.5)
-    lines = ("Set clock (UTC)?", "was " + stamp(old), "now " + stamp(new), "B: yes   A: no")
-    assert panel(board) == message_frame(board, "CONFIRM", lines)
+    lines = ("Set clock (UTC)?", "was " + stamp(old), "now " + stamp(new))
+    assert panel(board) == question_frame(board, lines)
 
 
 def test_a_drifting_clock_is_measured_and_trimmed(board, tmp_path):

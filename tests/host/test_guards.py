@@ -77,7 +77,7 @@ def test_odd_requests_get_an_error_and_the_token_carries_on(board, request_field
 def test_a_bad_item_is_refused_and_the_screen_recovers(board, account):
     token = Token(board.connect())
     board.press_later("B", after=0.8)
-    token._send({"v": 1, "id": 3, "op": "add", "count": 1})
+    token._send({"v": 1, "id": 3, "op": "add", "count": 1, "names": ["x"]})
     token._receive(3, 35.0)
     token._send({"v": 1, "op": "item", "account": account})
     with pytest.raises(DeviceError, match="item 1"):

@@ -3,18 +3,12 @@ the account renamed or removed; and a batch must be the accounts the question na
 
 import pytest
 
-from board_helpers import T0, _rendered, demo_board, panel, unlock
+from board_helpers import T0, demo_board, panel, question_frame, unlock
 from smartkey.account import Account
 from smartkey.device import DeviceError, Token, _add_request, _fields
 
 GITHUB = Account(secret=b"github secret 123456", issuer="GitHub", name="octocat")
 DEMO = ["Demo: alice@example.com", "Demo SHA-256: bob@example.com", "Steam: demo"]
-
-
-def question_frame(board, question):
-    """The question as the firmware's Confirm screen draws it, on its first page."""
-    screen = board.modules["smartkey_fw.ui.confirm"].Confirm(question)
-    return _rendered(board, lambda canvas: screen.draw(canvas, ("confirm", 0)))
 
 
 def labels(token):
