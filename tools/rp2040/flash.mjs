@@ -7,6 +7,8 @@
 // no-ops: rp2040js reads flash directly, so there is no cache to flush.
 
 // Typical durations from the W25Q16JV datasheet, so simulated time includes flash writes.
+import { debug } from './wire.mjs';
+
 const SECTOR_ERASE_NS = 45e6; // 4 KB
 const BLOCK_ERASE_NS = 150e6; // 64 KB
 const PAGE_PROGRAM_NS = 0.4e6; // 256 B
@@ -43,7 +45,7 @@ export function handleBreak(mcu, breaks, number) {
   if (name === undefined) return false;
   const core = mcu.core;
   const [r0, r1, r2] = core.registers;
-  if (process.env.HARNESS_DEBUG) console.error(`flash ${name} ${r0.toString(16)} ${r1.toString(16)} ${r2}`);
+  debug(`flash ${name} ${r0.toString(16)} ${r1.toString(16)} ${r2}`);
   if (name === 'RE') {
     // flash_range_erase(addr, count, block_size, block_cmd): whole 4 KB sectors.
     mcu.flash.fill(0xff, r0, r0 + r1);

@@ -6,16 +6,18 @@
 //   pin N 0|1              drive GPIO N from outside (the buttons)
 //   boot                   power on: a new MCU with the flash kept, started from the bootrom
 //   run NS                 execute until simulated time NS (ns since the first boot)
-//   send console|data HEX  bytes from the host on a CDC interface
+//   send console|data|hid HEX  bytes from the host: a CDC interface, the keyboard's LED report
+//   state                  the core's state on stderr (diagnostics)
 // Events and replies (stdout): "w NS ADDR STOP HEX" an I2C write transaction, "r NS ADDR" an I2C
 // read byte (answered by a line "v HEX"), "o console|data|hid HEX" bytes from the device,
 // "u configured LIST", "x reset" (watchdog), "x halt CODE", and "ok NS" when a command is done.
+// HARNESS_DEBUG=1 traces flash operations, I2C and USB on stderr.
 import fs from 'node:fs';
 import { RP2040, ConsoleLogger, LogLevel } from 'rp2040js';
 import { attachBitbangTarget } from './bitbang.mjs';
 import { handleBreak, patchBootrom } from './flash.mjs';
 import { UsbHost } from './usbhost.mjs';
-import { hex, readLine, send, unhex } from './wire.mjs';
+import { debug, hex, readLine, send, unhex } from './wire.mjs';
 
 const FLASH_BYTES = 16 * 1024 * 1024;
 const CYCLE_NS = 8; // 125 MHz
@@ -59,13 +61,13 @@ function attachI2C(i2c) {
     transfer = null;
   };
   i2c.onStart = (repeated) => {
-    if (process.env.HARNESS_DEBUG) console.error(`i2c start ${repeated} t=${now()}`);
+    debug(`i2c start ${repeated} t=${now()}`);
     if (repeated) finishWrite(false);
     after(1, () => i2c.completeStart());
   };
   i2c.onConnect = (address, mode) => {
     const ack = addresses.has(address);
-    if (process.env.HARNESS_DEBUG) console.error(`i2c connect ${address.toString(16)} mode=${mode} ack=${ack} t=${now()}`);
+    debug(`i2c connect ${address.toString(16)} mode=${mode} ack=${ack} t=${now()}`);
     transfer = ack ? { address, read: mode === 1, bytes: [], ns: now() } : null;
     after(9, () => i2c.completeConnect(ack));
   };
@@ -81,7 +83,7 @@ function attachI2C(i2c) {
     after(9, () => i2c.completeRead(value));
   };
   i2c.onStop = () => {
-    if (process.env.HARNESS_DEBUG) console.error(`i2c stop t=${now()}`);
+    debug(`i2c stop t=${now()}`);
     finishWrite(true);
     after(1, () => i2c.completeStop());
   };
@@ -135,7 +137,9 @@ function run(targetNs) {
     }
     if (halted !== null) {
       send(`x halt ${halted} pc=${mcu.core.PC.toString(16)} lr=${mcu.core.LR.toString(16)} t=${now()}`);
-      if (process.env.HARNESS_DEBUG) { const sp = mcu.core.SP; const w = []; for (let i = 0; i < 48; i++) w.push(mcu.readUint32(sp + 4 * i).toString(16)); console.error('stack', w.join(' ')); }
+      const stack = [];
+      for (let i = 0; i < 48; i++) stack.push(mcu.readUint32(mcu.core.SP + 4 * i).toString(16));
+      debug('stack', stack.join(' '));
       mcu.clock.tick(targetNs - now());
       break;
     }
@@ -182,7 +186,7 @@ function main() {
       if (host) host.write(args[0], unhex(args[1] || ''));
     } else if (command === 'state') {
       const { core, clock } = mcu;
-      console.error(`state t=${now()} waiting=${core.waiting} pc=${core.PC.toString(16)} PM=${core.PM} ` +
+      debug(`state t=${now()} waiting=${core.waiting} pc=${core.PC.toString(16)} PM=${core.PM} ` +
         `pending=${core.pendingInterrupts.toString(16)} enabled=${core.enabledInterrupts.toString(16)} ` +
         `nextAlarm=${clock.nanosToNextAlarm} ipsr=${core.IPSR}`);
     } else if (command === 'quit') {

@@ -6,6 +6,8 @@
 // transfers run one at a time: an IN transfer ends on a short packet or wLength bytes, and its
 // status stage is left to rp2040js.
 
+import { debug } from './wire.mjs';
+
 const DESCRIPTOR_CONFIGURATION = 2;
 const DESCRIPTOR_STRING = 3;
 const DESCRIPTOR_INTERFACE = 4;
@@ -13,7 +15,6 @@ const DESCRIPTOR_ENDPOINT = 5;
 const CLASS_CDC = 2;
 const CLASS_HID = 3;
 const CLASS_MSC = 8;
-const CLASS_CDC_DATA = 10;
 const EP0_PACKET = 64;
 const LANGUAGE_EN_US = 0x0409;
 const DTR_RTS = 3;
@@ -130,7 +131,6 @@ export class UsbHost {
         if (endpoint !== undefined && this.armed[endpoint]) this.feed(endpoint);
       }
     });
-    void CLASS_CDC_DATA;
   }
 
   control(packet, done = () => {}) {
@@ -140,7 +140,7 @@ export class UsbHost {
 
   next() {
     this.current = this.queue.shift() || null;
-    if (this.current && process.env.HARNESS_DEBUG) console.error(`usb setup ${Buffer.from(this.current.packet).toString('hex')}`);
+    if (this.current) debug(`usb setup ${Buffer.from(this.current.packet).toString('hex')}`);
     if (this.current) this.usb.sendSetupPacket(this.current.packet);
   }
 
@@ -156,7 +156,7 @@ export class UsbHost {
   }
 
   fromDevice(endpoint, buffer) {
-    if (process.env.HARNESS_DEBUG) console.error(`usb in ep${endpoint} ${buffer.length} t=${this.mcu.clock.nanos}`);
+    debug(`usb in ep${endpoint} ${buffer.length} t=${this.mcu.clock.nanos}`);
     if (endpoint === 0) {
       const transfer = this.current;
       if (!transfer) return;
@@ -177,7 +177,7 @@ export class UsbHost {
   }
 
   deviceWants(endpoint, size) {
-    if (process.env.HARNESS_DEBUG) console.error(`usb out-armed ep${endpoint} ${size} t=${this.mcu.clock.nanos}`);
+    debug(`usb out-armed ep${endpoint} ${size} t=${this.mcu.clock.nanos}`);
     if (endpoint === 0) {
       // The status stage of an IN transfer. It is not answered: rp2040js completes it by
       // itself, and a zero-length packet here reaches TinyUSB after the next SETUP has reset

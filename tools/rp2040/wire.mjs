@@ -57,3 +57,6 @@ export function hex(bytes) {
 export function unhex(text) {
   return new Uint8Array(Buffer.from(text, 'hex'));
 }
+
+/** Diagnostics on stderr, with HARNESS_DEBUG=1 in the environment. */
+export const debug = process.env.HARNESS_DEBUG ? (...parts) => console.error(...parts) : () => {};
