@@ -13,7 +13,8 @@ from pathlib import Path
 from rich.table import Table
 
 ROOT = Path(__file__).resolve().parents[1]
-for path in (ROOT / "tests", ROOT / "tests" / "rp2040"):
+# As in bench/__main__.py, plus the test helpers (screens, buttons) the scenarios use.
+for path in (ROOT, ROOT / "tools/smartkey/sim/fakes", ROOT / "tests", ROOT / "tests/rp2040"):
     if str(path) not in sys.path:
         sys.path.append(str(path))
 

@@ -207,7 +207,7 @@ class EmulatedBoard:
             self._check_triggers()
 
     def wait_until(
-        self, predicate: Callable[[], object], seconds: float, poll: float = 0.05
+        self, predicate: Callable[[], object], seconds: float, poll: float = 0.1
     ) -> object:
         """Step until ``predicate()`` is true (returned); TimeoutError after ``seconds``."""
         end = self.now + seconds
