@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from typing import Any
 
 from smartkey.account import Account
@@ -28,6 +29,16 @@ _MAX_DATA = 64 << 20  # a zip's data.json is read whole; bounded against a zip b
 _TRASHED = 2
 _CSV_COLUMNS = frozenset({"type", "name", "totp", "vault"})
 _PGP = "-----BEGIN PGP MESSAGE-----"
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    KeyError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    OSError,
+    EOFError,
+)
 
 
 def is_pass(source: Source) -> bool:
@@ -81,14 +92,20 @@ def load_authenticator(source: Source, password: str | None) -> list[Account]:
 def _zip_document(data: bytes) -> Any:
     with fields.context(PASS):
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                if archive.getinfo(_DATA).file_size > _MAX_DATA:
-                    raise ValueError(f"{_DATA} is too large")
-                text = archive.read(_DATA).decode("utf-8-sig")
-        except (zipfile.BadZipFile, KeyError, OSError, EOFError, UnicodeDecodeError):
+            with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(_DATA) as member:
+                # Read to a bound, whatever the directory claims: a zip bomb stops here.
+                raw = member.read(_MAX_DATA + 1)
+        except zipfile.LargeZipFile:
+            raise ValueError(f"{_DATA} is too large") from None
+        except _ZIP_ERRORS:
+            # zipfile and zlib raise many kinds of error on a damaged archive; all mean this.
             raise ValueError(f"{_DATA} could not be read: the zip is damaged") from None
-        except (NotImplementedError, RuntimeError):
-            raise ValueError(f"{_DATA} is compressed or locked in a way zip cannot read") from None
+        if len(raw) > _MAX_DATA:
+            raise ValueError(f"{_DATA} is too large")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValueError(f"{_DATA} is not UTF-8 text") from None
     return fields.parse_json(text, f"{PASS} {_DATA}")
 
 

@@ -92,7 +92,15 @@ class Source:
         try:
             with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
                 return frozenset(archive.namelist())
-        except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        except (
+            zipfile.BadZipFile,
+            NotImplementedError,
+            RuntimeError,
+            ValueError,
+            OSError,
+            EOFError,
+        ):
+            # Damaged or of a kind zipfile cannot read: not an archive any format can use.
             return frozenset()
 
 
