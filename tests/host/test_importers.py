@@ -1397,3 +1397,23 @@ def test_the_readme_says_how_to_export_from_every_format():
     for fmt in importers.FORMATS:
         if fmt.listed:
             assert fmt.name.partition(" (")[0] in section, fmt.name
+
+
+def _damaged_zip(where):
+    data = bytearray(sample("proton_pass.zip"))
+    if where == "version":  # "needs zip 6.4" in the central directory: zipfile cannot read it
+        central = data.index(b"PK\x01\x02")
+        data[central + 6 : central + 8] = (64).to_bytes(2, "little")
+    else:  # a byte of data.json's deflate stream
+        local = data.index(b"PK\x03\x04", 1)
+        name_size = int.from_bytes(data[local + 26 : local + 28], "little")
+        extra_size = int.from_bytes(data[local + 28 : local + 30], "little")
+        data[local + 30 + name_size + extra_size] ^= 0xFF
+    return bytes(data)
+
+
+@pytest.mark.parametrize("where", ["version", "stream"])
+def test_a_damaged_proton_pass_zip_is_one_clear_error(where):
+    with pytest.raises(ImportFailed) as caught:
+        importers.load(_damaged_zip(where))
+    assert str(caught.value).startswith(("unrecognised file", "Proton Pass export"))
