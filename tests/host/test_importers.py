@@ -1417,3 +1417,11 @@ def test_a_damaged_proton_pass_zip_is_one_clear_error(where):
     with pytest.raises(ImportFailed) as caught:
         importers.load(_damaged_zip(where))
     assert str(caught.value).startswith(("unrecognised file", "Proton Pass export"))
+
+
+def test_ente_codes_in_the_trash_are_passed_over():
+    text = sample("ente_auth.txt").decode()
+    lines = text.splitlines()
+    lines[1] = lines[1].replace("%22trashed%22%3Afalse", "%22trashed%22%3Atrue")  # Airbnb
+    accounts = importers.load("\n".join(lines).encode())
+    assert len(accounts) == 6 and "Airbnb" not in [a.issuer for a in accounts]

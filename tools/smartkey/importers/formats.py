@@ -15,6 +15,7 @@ from smartkey.importers import (
     andotp,
     bitwarden,
     csvfile,
+    ente,
     freeotp,
     freeotp2,
     otpauth,
@@ -23,33 +24,15 @@ from smartkey.importers import (
     stratum,
     twofas,
 )
-from smartkey.importers.errors import ImportFailed
 from smartkey.importers.source import Format, Source
 
 _PNG, _JPEG = b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"
-_ENTE_PARAMETER = "codedisplay="
 _KEEPASSXC_COLUMNS = frozenset({"group", "title", "username", "password", "url", "notes", "totp"})
 _ONEPASSWORD_COLUMNS = frozenset({"title", "otpauth"})
 
 
 def _uri_lines(source: Source) -> bool:
     return source.text is not None and otpauth.looks_like(source.text)
-
-
-def _ente(source: Source) -> bool:
-    return _uri_lines(source) and _ENTE_PARAMETER in (source.text or "").lower()
-
-
-def _ente_encrypted(source: Source) -> bool:
-    return source.json_object("kdfParams", "encryptedData") is not None
-
-
-def _refuse_ente_encrypted(source: Source, password: str | None) -> list[Account]:
-    # libsodium's secretstream, which Ente seals with, has no binding here.
-    raise ImportFailed(
-        "this is an encrypted Ente Auth export: in Ente Auth, export the codes again as plain "
-        "text, import that file and delete it"
-    )
 
 
 def _load_uri_lines(source: Source, password: str | None) -> list[Account]:
@@ -74,8 +57,8 @@ FORMATS: tuple[Format, ...] = (
         lambda source: source.starts(_PNG, _JPEG),
         lambda source, password: otpauth.load(qr.read(source.data)),
     ),
-    Format("Ente Auth (plain text export)", _ente, _load_uri_lines),
-    Format("Ente Auth (encrypted)", _ente_encrypted, _refuse_ente_encrypted, listed=False),
+    Format("Ente Auth (plain text export)", ente.is_plain, ente.load_plain),
+    Format("Ente Auth (encrypted)", ente.is_encrypted, ente.refuse_encrypted, listed=False),
     Format(
         "otpauth:// URIs one per line (and Google Authenticator's otpauth-migration://)",
         _uri_lines,
