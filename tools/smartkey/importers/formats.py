@@ -26,7 +26,6 @@ from smartkey.importers import (
 )
 from smartkey.importers.source import Format, Source
 
-_PNG, _JPEG = b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"
 _KEEPASSXC_COLUMNS = frozenset({"group", "title", "username", "password", "url", "notes", "totp"})
 _ONEPASSWORD_COLUMNS = frozenset({"title", "otpauth"})
 
@@ -37,10 +36,6 @@ def _uri_lines(source: Source) -> bool:
 
 def _load_uri_lines(source: Source, password: str | None) -> list[Account]:
     return otpauth.load(otpauth.lines(source.text or ""))
-
-
-def _json_with(*keys: str) -> object:
-    return lambda source: source.json_object(*keys) is not None
 
 
 def _keepassxc(source: Source, password: str | None) -> list[Account]:
@@ -54,7 +49,7 @@ def _onepassword(source: Source, password: str | None) -> list[Account]:
 FORMATS: tuple[Format, ...] = (
     Format(
         "QR code images (PNG, JPEG)",
-        lambda source: source.starts(_PNG, _JPEG),
+        lambda source: qr.is_image(source.data),
         lambda source, password: otpauth.load(qr.read(source.data)),
     ),
     Format("Ente Auth (plain text export)", ente.is_plain, ente.load_plain),
