@@ -1,5 +1,6 @@
 """Boot modes on the real interpreter: normal mode hides the drive and the console, A held at
-reset shows both (and the firmware cannot write); the .mpy deployment boots and shows codes."""
+reset shows both (and the firmware cannot write), a watchdog reset restarts the chip; the .mpy
+deployment boots and shows codes."""
 
 import pyotp
 from rp2040_helpers import shows_code, type_pin, wait_title
@@ -24,6 +25,11 @@ def test_maintenance_mode_shows_the_drive_and_the_console(tmp_path, builds):
         boot_out = board.files()["/BOOT_OUT.TXT"].decode()
         assert boot_out.startswith("Adafruit CircuitPython 10.1.4 on ")
         assert "Raspberry Pi Pico with rp2040" in boot_out
+        # microcontroller.reset(): the watchdog restarts the chip; A is no longer held.
+        board.send_console("import microcontroller; microcontroller.reset()\r")
+        board.wait_until(lambda: board.resets == 1, 10)
+        board.wait_until(lambda: board.interfaces == ["data", "hid"], 20)
+        wait_title(board, "NEW TOKEN", 40)
 
 
 def test_the_mpy_deployment_boots_and_shows_a_code(tmp_path, builds):

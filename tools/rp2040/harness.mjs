@@ -24,6 +24,7 @@ const CYCLE_NS = 8; // 125 MHz
 const I2C_SDA = 4;
 const I2C_SCL = 5;
 const UF2_MAGIC = [0x0a324655, 0x9e5d5157];
+const WATCHDOG = 0x40058; // its key in mcu.peripherals
 // 400 kHz: a START (or STOP) is about a bit time, a byte and its ACK nine.
 const I2C_BIT_NS = 2500;
 
@@ -109,7 +110,7 @@ function boot() {
       halted = code;
     }
   };
-  const watchdog = mcu.peripherals[0x40058];
+  const watchdog = mcu.peripherals[WATCHDOG];
   watchdog.onWatchdogTrigger = () => {
     resetRequested = true;
   };
@@ -131,8 +132,13 @@ function wakes(core) {
 function run(targetNs) {
   while (now() < targetNs) {
     if (resetRequested) {
+      // A watchdog reset keeps the watchdog's scratch registers and reason, which
+      // CircuitPython reads after it (safe mode's cause, microcontroller.cpu.reset_reason).
+      const { scratchData, reason } = mcu.peripherals[WATCHDOG];
       send('x reset');
       boot();
+      mcu.peripherals[WATCHDOG].scratchData.set(scratchData);
+      mcu.peripherals[WATCHDOG].reason = reason;
       continue;
     }
     if (halted !== null) {
