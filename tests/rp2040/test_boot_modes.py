@@ -6,7 +6,9 @@ import pyotp
 from rp2040_helpers import shows_code, type_pin, wait_title
 
 from board_helpers import DEMO_PIN, T0, panel, pin_frame
+from real_cp import require
 from smartkey.rp2040 import EmulatedBoard
+from smartkey.rp2040 import board as emulated
 
 
 def test_maintenance_mode_shows_the_drive_and_the_console(tmp_path, builds):
@@ -33,6 +35,7 @@ def test_maintenance_mode_shows_the_drive_and_the_console(tmp_path, builds):
 
 
 def test_the_mpy_deployment_boots_and_shows_a_code(tmp_path, builds):
+    require(emulated.MPY_CROSS)
     settings = {"SMARTKEY_DEMO": 1}
     with EmulatedBoard(tmp_path / "drive", builds, utc=T0, mpy=True, settings=settings) as board:
         assert (board.drive / "smartkey_fw" / "app.mpy").is_file()
