@@ -25,19 +25,21 @@ DEMO_PIN = "123456"
 BATCH = 247  # with the three demo accounts, a full token of 250
 KDF_PROBE = 1000  # PBKDF2 iterations timed at the REPL
 SETTINGS = {"SMARTKEY_DEMO": 1, "SMARTKEY_DIM_AFTER": 0, "SMARTKEY_BLANK_AFTER": 0}
-# One line each at the REPL, in a fresh VM after code.py was interrupted.
+# At the REPL in a fresh VM (code.py interrupted), one exec() so that the stages share names.
 HEAP_STAGES = (
-    ("at the REPL, nothing imported", "pass"),
-    (
-        "firmware imported",
-        "from smartkey_fw.app import App; from smartkey_fw.hardware import Hardware",
-    ),
-    ("drivers imported, hardware built", "hw = h.Hardware()"),
-    (
-        f"{BATCH + 3}-account vault unlocked, every code computed",
-        "from smartkey_fw import vault; v = vault.Vault(bytes(hw.uid), '/', False); v.scan(); "
-        f"v.unlock('{DEMO_PIN}'); codes = [v.account(i).code({T0}) for i in range(v.count)]",
-    ),
+    ("start", "at the REPL, nothing imported"),
+    ("firmware", "firmware imported"),
+    ("hardware", "drivers imported, hardware built"),
+    ("vault", f"{BATCH + 3}-account vault unlocked, every code computed"),
+)
+HEAP_SCRIPT = (
+    'exec("import gc\\ndef free():\\n gc.collect()\\n return gc.mem_free()\\n'
+    "print('start', free())\\nfrom smartkey_fw.app import App\\n"
+    "import smartkey_fw.hardware as h\\nprint('firmware', free())\\nhw = h.Hardware()\\n"
+    "print('hardware', free())\\nfrom smartkey_fw import vault\\n"
+    "v = vault.Vault(bytes(hw.uid), '/', False)\\nv.scan()\\n"
+    f"v.unlock('{DEMO_PIN}')\\ncodes = [v.account(i).code({T0}) for i in range(v.count)]\\n"
+    "print('vault', free())\")"
 )
 CODE_SCRIPT = (
     "exec(\"import time\\nfrom smartkey_fw import otp\\nfor a in ('sha1', 'sha256', 'sha512'):\\n"
@@ -46,7 +48,7 @@ CODE_SCRIPT = (
 )
 KDF_SCRIPT = (
     "import time; from smartkey_fw import kdf; t = time.monotonic_ns(); "
-    f"kdf.pbkdf2_sha1(b'{DEMO_PIN}', b'saltsaltsaltsalt', {KDF_PROBE}); "
+    f"key = kdf.pbkdf2_sha1(b'{DEMO_PIN}', b'saltsaltsaltsalt', {KDF_PROBE}); "
     "print(time.monotonic_ns() - t)"
 )
 
@@ -105,9 +107,9 @@ def _measure(mpy):
             )
             board.power_cycle(hold=("A",))
             board.step(1.0)
-            for label, line in HEAP_STAGES:
-                out = board.repl(line + "; import gc; gc.collect(); print(gc.mem_free())", 600)
-                rows[f"free heap: {label} (B)"] = int(out.split()[-1])
+            free = dict(line.split() for line in board.repl(HEAP_SCRIPT, 600).splitlines())
+            for stage, label in HEAP_STAGES:
+                rows[f"free heap: {label} (B)"] = int(free[stage])
             out = board.repl(CODE_SCRIPT, 120)
             for line in out.splitlines():
                 algorithm, n, ns = line.split()
