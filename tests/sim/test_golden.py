@@ -97,6 +97,13 @@ def confirm_clock(board):
     board.step(0.5)
 
 
+def confirm_rename(board):
+    unlock(board)
+    request = {"v": 1, "id": 6, "op": "rename", "index": 0, "issuer": "Example", "name": "alice"}
+    Token(board.connect())._send(request)
+    board.step(0.5)
+
+
 def not_typed(board):
     unlock(board)
     board.hid.connected = False  # a charger, not a computer
@@ -158,6 +165,7 @@ SCREENS = {
     "menu": (PROFILES, True, {}, menu),
     "confirm-add": (PROFILES, True, {}, confirm_add),
     "confirm-clock": (PROFILES, True, {}, confirm_clock),
+    "confirm-rename": (PROFILES, True, {}, confirm_rename),  # names the old and the new
     "not-typed": (PROFILES, True, {}, not_typed),
     "damaged": (PROFILES, True, {}, damaged),
     "export-qr": (PROFILES, True, {}, export_qr),  # the QR on 128×64, NO ROOM on 128×32
