@@ -20,8 +20,9 @@ class Account:
         self.secret = secret
         self.kind = kind
         self.algorithm = algorithm
-        self.digits = digits
-        self.period = period
+        # Steam Guard codes are always 5 characters of 30 s, whatever a URI or a file says.
+        self.digits = 5 if kind == "steam" else digits
+        self.period = 30 if kind == "steam" else period
         self.counter = counter
 
     @property

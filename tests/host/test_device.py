@@ -225,3 +225,14 @@ def test_a_reply_of_the_wrong_shape_is_no_answer():
     assert (
         Token(ScriptedPort({"v": 1, "id": 1, "ok": True, "kcv": "a1b2c3d4"})).check(0) == "a1b2c3d4"
     )
+
+
+def test_the_token_lists_every_steam_account_as_5_characters_of_30_seconds(board):
+    # The demo's Steam account is made without digits; an added one says 6 digits and 15 s.
+    token = Token(board.connect())
+    odd = Account(secret=b"steam secret 123", issuer="Steam", name="odd", type="steam")
+    odd.digits, odd.period = 6, 15
+    board.press_later("B", after=1.0)
+    token.add([odd])
+    steam = [entry for entry in token.accounts() if entry.type == "steam"]
+    assert [(entry.digits, entry.period) for entry in steam] == [(5, 30), (5, 30)]
