@@ -7,14 +7,11 @@ directory provides ``micropython`` for firmware modules imported directly under 
 
 import os
 import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
-ROOT = Path(__file__).resolve().parents[1]
-VECTORS = ROOT / "tests" / "vectors"
-FAKES = ROOT / "tools" / "smartkey" / "sim" / "fakes"
+from paths import FAKES, ROOT
 
 for path in (ROOT, FAKES):
     if str(path) not in sys.path:

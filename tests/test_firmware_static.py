@@ -9,7 +9,7 @@ import sys
 import pytest
 
 import real_cp
-from conftest import ROOT
+from paths import ROOT
 
 # Modules a CircuitPython 9.x/10.x RP2040 build has (core and port), plus the device libraries
 # installed into lib/ from lib/requirements.txt. Nothing else may be imported at runtime.

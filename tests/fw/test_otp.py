@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from base32_cases import ACCEPTED, REJECTED
-from conftest import VECTORS
+from paths import VECTORS
 from smartkey_fw import otp
 
 RFC_SEEDS = {

@@ -7,7 +7,7 @@ import tracemalloc
 import pytest
 from flash import Flash, PowerCut, load_vault
 
-from conftest import ROOT
+from paths import ROOT
 
 UID = bytes.fromhex("e66138935f2d5a2b")
 PIN = "246810"

@@ -8,7 +8,7 @@ import json
 import pytest
 from flash import Flash, load_vault
 
-from conftest import ROOT, VECTORS
+from paths import ROOT, VECTORS
 
 FORMATS = VECTORS / "formats"
 KNOWN = json.loads((FORMATS / "known.json").read_text(encoding="utf-8"))

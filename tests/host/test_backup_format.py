@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from conftest import VECTORS
+from paths import VECTORS
 from smartkey.account import Account
 from smartkey.backup import BackupDamaged, restore, unseal
 from smartkey.backup.sealed import MAGIC

@@ -27,7 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from conftest import VECTORS
+from paths import VECTORS
 from smartkey import importers, uri
 from smartkey.account import ALGORITHMS, Account
 from smartkey.importers import ImportFailed

@@ -15,7 +15,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from base32_cases import ACCEPTED, REJECTED
-from conftest import VECTORS
+from paths import VECTORS
 from smartkey import base32, uri
 from smartkey.account import ALGORITHMS, Account, AccountError
 from smartkey.uri import UriError

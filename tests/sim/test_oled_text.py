@@ -7,9 +7,9 @@ import pyotp
 import pytest
 
 from board_helpers import T0, demo_board, unlock
-from conftest import VECTORS
 from goldens import GOLDEN, read_golden
 from oled_text import GLYPHS, code_on_screen, large_and_next, read_lines
+from paths import VECTORS
 
 ALICE = pyotp.TOTP(base64.b32encode(b"12345678901234567890").decode())
 BOB = pyotp.TOTP(
