@@ -28,6 +28,7 @@ from smartkey.backup import (
     DEFAULT_COST,
     BackupDamaged,
     BackupError,
+    BackupTooCostly,
     Cost,
     PassphraseNeeded,
     fonts,
@@ -283,6 +284,34 @@ def test_any_change_to_any_byte_is_the_same_error(sealed, data):
     assert str(error.value).startswith(DAMAGED)
 
 
+@pytest.mark.parametrize(
+    ("memory_kib", "iterations", "lanes"),
+    [(1 << 20, 64, 4), (1 << 20, 1, 4), (65536, 64, 4), (131072, 4, 4), (65536, 3, 16)],
+)
+def test_a_hostile_header_is_refused_at_once_with_a_clear_error(
+    tmp_path, memory_kib, iterations, lanes
+):
+    # 1 GiB x 64 passes took about 290 s of Argon2id before the passphrase was even checked.
+    data = seal(ACCOUNTS[:1], "pw", cost=CHEAP)
+    costly = data.replace(
+        b'"memory_kib":256,"iterations":1,"lanes":1',
+        b'"memory_kib":%d,"iterations":%d,"lanes":%d' % (memory_kib, iterations, lanes),
+    )
+    assert costly != data
+    with pytest.raises(BackupTooCostly, match="more than smartkey writes"):
+        read_header(costly)
+    backup = tmp_path / "hostile.skbackup"
+    backup.write_bytes(costly)
+    result = CliRunner().invoke(main, ["restore", "--dry-run", "--password", "pw", str(backup)])
+    assert result.exit_code != 0
+    assert "more than smartkey writes" in result.output
+
+
+def test_what_smartkey_backup_writes_is_within_the_cap():
+    header = read_header(seal(ACCOUNTS[:1], "pw"))
+    assert header[2] == DEFAULT_COST
+
+
 def test_a_truncated_file_is_the_same_error(sealed):
     for length in range(1, len(sealed)):
         with pytest.raises(BackupDamaged) as error:
@@ -293,7 +322,7 @@ def test_a_truncated_file_is_the_same_error(sealed):
 def test_a_header_asking_for_absurd_costs_is_refused_before_any_work():
     data = seal(ACCOUNTS[:1], "pw", cost=CHEAP)
     huge = data.replace(b'"memory_kib":256', b'"memory_kib":99999999')
-    with pytest.raises(BackupDamaged):
+    with pytest.raises(BackupTooCostly):
         read_header(huge)
     newer = data.replace(b'{"version":1', b'{"version":2')
     with pytest.raises(BackupDamaged, match="format version 2"):

@@ -143,6 +143,30 @@ def test_add_a_uri_after_a_yes_on_the_token(board):
     assert "GitHub" in run(board, "list").output
 
 
+def test_add_reads_the_uri_from_standard_input_not_the_arguments(board):
+    uri = "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub"
+    board.press_later("B", after=1.0)
+    result = run(board, "add", "-", input=uri + "\n")
+    assert result.exit_code == 0, result.output
+    assert "JBSWY3DP" not in result.output and "Warning" not in result.output
+    board.press_later("B", after=1.0)
+    result = run(board, "add", input=uri.replace("GitHub", "Forge") + "\n")  # no argument
+    assert result.exit_code == 0, result.output
+    listing = run(board, "list").output
+    assert "GitHub" in listing and "Forge" in listing
+    result = run(board, "add", input="")
+    assert result.exit_code == 1 and "no URI on standard input" in result.output
+
+
+def test_a_secret_given_as_an_argument_is_warned_about(board):
+    board.press_later("B", after=1.0)
+    uri = "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub"
+    result = run(board, "add", uri)
+    assert result.exit_code == 0, result.output
+    assert "Warning: the secret is in this command's arguments" in result.stderr
+    assert "smartkey add -" in result.stderr
+
+
 def test_add_by_hand_with_a_hidden_secret(board):
     board.press_later("B", after=1.0)
     typed = "Example\nalice\nJBSW Y3DP EHPK 3PXP\ntotp\nSHA1\n6\n30\n"

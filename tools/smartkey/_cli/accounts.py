@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -146,7 +147,7 @@ def _backup_first(backup: Path | None, accounts: list[Account], passphrase: str 
 
 
 @click.command()
-@click.argument("uri", required=False)
+@click.argument("uri", required=False, metavar="[URI | -]")
 @click.option(
     "--qr",
     "qr",
@@ -166,12 +167,25 @@ def add(
     backup: Path | None,
     backup_passphrase: str | None,
 ) -> None:
-    """Add an account: an otpauth:// URI, QR code images, or typed in by hand."""
-    if sum((uri is not None, bool(qr), manual)) != 1:
+    """Add an account: an otpauth:// URI, QR code images, or typed in by hand.
+
+    Give the URI on standard input or at the hidden prompt (no URI, or -), not as an
+    argument: other users of this computer can read a program's arguments, and the shell
+    keeps them in its history."""
+    if sum((uri is not None, bool(qr), manual)) > 1:
         raise CliError("give exactly one of: a URI, --qr IMAGE (once or more), --manual")
-    if uri is not None:
+    if uri is not None or not (qr or manual):
         from smartkey import uri as uris
 
+        if uri is None or uri == "-":
+            uri = _read_uri()
+        elif "secret=" in uri.lower():
+            click.echo(
+                "Warning: the secret is in this command's arguments, where other users of this "
+                "computer can read it and the shell history keeps it; next time give the URI "
+                "on standard input: smartkey add -",
+                err=True,
+            )
         accounts = [uris.parse(uri)]
     elif qr:
         accounts = load_exports(qr, None)
@@ -179,6 +193,17 @@ def add(
         accounts = [_typed_account()]
     _backup_first(backup, accounts, backup_passphrase)
     _provision(ctx, accounts)
+
+
+def _read_uri() -> str:
+    """One otpauth URI from standard input, or typed at a hidden prompt on a terminal."""
+    stdin = sys.stdin
+    if stdin.isatty():
+        return str(click.prompt("otpauth URI (hidden)", hide_input=True)).strip()
+    text = stdin.readline().strip()
+    if not text:
+        raise CliError("no URI on standard input (smartkey add - < file, or type it at the prompt)")
+    return text
 
 
 def _typed_account() -> Account:

@@ -13,7 +13,7 @@ again, or a second one as a spare. Every error is a :class:`BackupError` (a ``Va
 
 from __future__ import annotations
 
-from smartkey.backup.errors import BackupDamaged, BackupError, PassphraseNeeded
+from smartkey.backup.errors import BackupDamaged, BackupError, BackupTooCostly, PassphraseNeeded
 from smartkey.backup.paper import sheet
 from smartkey.backup.restore import dedupe, load, load_files
 from smartkey.backup.sealed import DEFAULT_COST, Backup, Cost, seal, unseal
@@ -23,6 +23,7 @@ __all__ = [
     "Backup",
     "BackupDamaged",
     "BackupError",
+    "BackupTooCostly",
     "Cost",
     "PassphraseNeeded",
     "dedupe",

@@ -40,7 +40,7 @@ from typing import Any
 
 from smartkey import uri
 from smartkey.account import Account
-from smartkey.backup.errors import BackupDamaged, BackupError, PassphraseNeeded
+from smartkey.backup.errors import BackupDamaged, BackupError, BackupTooCostly, PassphraseNeeded
 
 MAGIC = b"smartkey-backup\n"
 VERSION = 1
@@ -51,11 +51,14 @@ SALT_BYTES = 16
 NONCE_BYTES = 12
 KEY_BYTES = 32
 PAD_TO = 512
-# A damaged header must not make opening the file cost gigabytes or minutes: costs beyond these
-# are refused as damage. They are far above what any version of smartkey writes.
-MAX_MEMORY_KIB = 1 << 20
-MAX_ITERATIONS = 64
-MAX_LANES = 16
+# A damaged or hostile header must not make opening the file cost gigabytes or minutes before
+# the passphrase is even checked: costs beyond twice what `smartkey backup` writes (64 MiB, 3
+# passes, 4 lanes; see Cost) are refused at once. The margin leaves room to raise the default
+# once without making older tools refuse the newer files.
+MAX_MEMORY_KIB = 2 * 65536
+MAX_ITERATIONS = 6
+MAX_LANES = 8
+MAX_WORK = 2 * 65536 * 3  # memory (KiB) × passes: what sets the time, twice the default's
 _MAX_HEADER = 4096
 # A flipped byte or two in the magic line still marks a damaged backup rather than an unknown
 # format; no other format the tool reads starts within two bytes of it.
@@ -180,6 +183,8 @@ def read_header(data: bytes) -> tuple[bytes, bytes, Cost, int]:
     except (ValueError, KeyError, TypeError):
         raise BackupDamaged() from None
     if not _sane(cost) or len(salt) < SALT_BYTES or len(nonce) != NONCE_BYTES:
+        if _within_range(cost) and not _sane(cost):
+            raise BackupTooCostly(cost)
         raise BackupDamaged()
     return salt, nonce, cost, end + 1
 
@@ -220,12 +225,23 @@ def _derive(passphrase: str, salt: bytes, cost: Cost) -> bytes:
 
 
 def _sane(cost: Cost) -> bool:
+    return (
+        _within_range(cost)
+        and cost.lanes <= MAX_LANES
+        and cost.iterations <= MAX_ITERATIONS
+        and cost.memory_kib <= MAX_MEMORY_KIB
+        and cost.memory_kib * cost.iterations <= MAX_WORK
+    )
+
+
+def _within_range(cost: Cost) -> bool:
+    """Costs Argon2id itself accepts, however large."""
     values = (cost.memory_kib, cost.iterations, cost.lanes)
     return (
         all(_is_int(value) for value in values)
-        and 1 <= cost.lanes <= MAX_LANES
-        and 1 <= cost.iterations <= MAX_ITERATIONS
-        and 8 * cost.lanes <= cost.memory_kib <= MAX_MEMORY_KIB
+        and cost.lanes >= 1
+        and cost.iterations >= 1
+        and cost.memory_kib >= 8 * cost.lanes
     )
 
 
