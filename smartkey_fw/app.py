@@ -12,7 +12,7 @@ import time
 
 from micropython import const
 
-from smartkey_fw import buttons, clock, keyboard, pin, settings, vault
+from smartkey_fw import buttons, clock, keyboard, marks, pin, settings, vault
 from smartkey_fw.preferences import Preferences
 from smartkey_fw.protocol import Protocol
 from smartkey_fw.ui import lock
@@ -48,7 +48,8 @@ class App:
             hardware.keys, started=hardware.keys_started, held=hardware.keys_held
         )
         self.clock = clock.Clock(hardware.rtc, hardware.nvm)
-        self.vault = vault.Vault(hardware.uid, "/", hardware.flash_writable)
+        self.marks = marks.Marks(hardware.nvm)
+        self.vault = vault.Vault(hardware.uid, "/", hardware.flash_writable, self.marks)
         self.guard = pin.PinGuard(hardware.nvm, settings.number("PIN_TRIES", 10, 3, 50))
         self.autolock = settings.number("AUTOLOCK", 300, 0, 86400)
         self.demo = bool(settings.number("DEMO", 0, 0, 1))
@@ -292,14 +293,20 @@ class App:
         self.show(Notice("TYPED", (account.label[:21],), back, 1.0))
 
     def next_hotp(self, index: int) -> str:
-        """The HOTP code for account ``index``; its counter is saved before the code is shown."""
+        """The HOTP code for account ``index``; its counter is saved before the code is shown.
+
+        The counter never goes below the account's mark in nvm: an older vault.bin that serves
+        (the newest copy was damaged) must not show a code this token has shown already."""
         account = self.vault.account(index)
+        tag = marks.hotp_tag(account.secret)
+        account.counter = max(account.counter, self.marks.hotp(tag))
         code = account.code(0)
+        following = account.counter + 1
 
         def advance(stored: Any) -> None:
-            stored.counter = account.counter + 1
+            stored.counter = following
 
-        self.vault.commit(updates={index: advance})
+        self.vault.commit(updates={index: advance}, hotp=(tag, following))
         return code
 
 

@@ -240,7 +240,7 @@ class Protocol:
             display=[app.hw.profile["width"], app.hw.profile["height"]],
             device_id=device_id(app.hw.uid),
             locked=not unlocked,
-            state=("empty", "locked", "unlocked", "damaged")[store.state],
+            state=("empty", "locked", "unlocked", "damaged", "rolled-back")[store.state],
             accounts=store.count if unlocked else None,
             capacity=vault.MAX_ACCOUNTS,
             writable=store.writable,
@@ -468,7 +468,9 @@ class Protocol:
         self.reply(request_id, accounts=store.count)
 
     def op_wipe(self, request_id: Any, request: dict) -> None:
-        if self.app.vault.state not in (vault.UNLOCKED, vault.DAMAGED, vault.EMPTY):
+        if self.app.vault.state not in (
+            vault.UNLOCKED, vault.DAMAGED, vault.EMPTY, vault.ROLLED_BACK
+        ):  # fmt: skip
             # Locked: someone typing a PIN must not erase everything with a B meant for a digit.
             raise ProtocolError("locked", "unlock the token with its PIN first")
         self._confirm(request_id, ("ERASE ALL accounts?", "It cannot be undone."))

@@ -11,9 +11,11 @@ File format 1 (all integers big-endian)::
 Keys come from PBKDF2-HMAC-SHA1 of the PIN, salted with the chip's unique id and a random salt.
 A change is written to ``vault.new``, synced and read back, then renamed over ``vault.bin``; the
 previous generation stays as ``vault.old`` (overwritten instead after a PIN change or a
-removal). On boot the newest intact file wins, so a power cut
-at any point leaves either the old or the new state. Only the file's header and one record are
-ever in RAM.
+removal). A copy is never just unlinked: FAT leaves the data, and an undeleted older copy would
+open with an old PIN or hold removed accounts, so every removal overwrites it first. On boot the
+newest intact file wins, so a power cut at any point leaves either the old or the new state; a
+file older than the generation mark in nvm (marks.py) is refused. Only the file's header and
+one record are ever in RAM.
 """
 
 import os
@@ -47,6 +49,7 @@ EMPTY = const(0)  # no vault: first boot
 LOCKED = const(1)
 UNLOCKED = const(2)
 DAMAGED = const(3)  # files exist but none is intact
+ROLLED_BACK = const(4)  # the PIN opens it, but it is older than one this token has used
 
 
 class VaultError(Exception):
@@ -89,8 +92,9 @@ def _same(a: bytes, b: bytes) -> bool:
 
 
 class Vault:
-    def __init__(self, uid: bytes, root: str = "/", writable: bool = True) -> None:
+    def __init__(self, uid: bytes, root: str = "/", writable: bool = True, marks: Any = None):
         self.uid = uid
+        self.marks = marks  # marks.Marks in nvm: refuses a vault older than one already used
         self.root = root
         self.writable = writable
         self.count = 0
@@ -235,16 +239,34 @@ class Vault:
                 continue
             first = False
             if self._mac_holds(which, mac):
-                self._keys = (enc, mac)
                 # A vault.bin that is damaged (or forged) while an older copy serves: the
                 # latest change was lost. A newer vault.new in use is a finished commit.
                 bin_intact = any(w == _CURRENT for _g, w in intact)
-                self.recovered = which == _OLD and (mac_failed or not bin_intact)
+                recovered = which == _OLD and (mac_failed or not bin_intact)
+                if self._rolled_back(recovered):
+                    self.state = ROLLED_BACK
+                    return False
+                self._keys = (enc, mac)
+                self.recovered = recovered
                 self.state = UNLOCKED
                 return True
             mac_failed = True
         self.scan()
         self.state = DAMAGED
+        return False
+
+    def _rolled_back(self, recovered: bool) -> bool:
+        """Is the authenticated header in use older than the generation mark allows? The copy
+        one generation back is the token's own vault.old, which serves when the newest copy is
+        damaged; anything older was put back from outside. A vault newer than the mark is what
+        a power cut between the commit and the mark's update leaves: the mark catches up."""
+        if self.marks is None:
+            return False
+        generation = _u32(self._header, 26)
+        floor = self.marks.generation
+        if generation < floor - 1 or (generation == floor - 1 and not recovered):
+            return True
+        self.marks.save(generation)
         return False
 
     def _mac_holds(self, which: int, mac_key: bytes) -> bool:
@@ -325,13 +347,15 @@ class Vault:
         additions: "Any" = None,
         pin: "Optional[str]" = None,
         added: "Optional[int]" = None,
+        hotp: "Any" = None,
     ) -> None:
         """Write a new generation in one atomic step: accounts in ``order`` (indices of the
         current ones; left out = removed), each changed by ``updates[index](account)``, then
         ``additions`` at the end; ``pin`` re-encrypts everything under a new PIN.
 
         ``additions`` may be a generator (accounts streaming in over USB) if ``added`` says how
-        many it yields: nothing is replaced unless exactly that many arrive."""
+        many it yields: nothing is replaced unless exactly that many arrive. ``hotp`` =
+        (tag, next counter) raises that account's mark in nvm with the generation's."""
         if self._keys is None:
             raise VaultError("vault is locked")
         additions = additions or []
@@ -341,9 +365,12 @@ class Vault:
             additions,
             len(additions) if added is None else added,
             pin,
+            hotp,
         )
 
-    def _commit(self, order: List[int], updates: Dict, additions: Any, added: int, pin: Any):
+    def _commit(
+        self, order: List[int], updates: Dict, additions: Any, added: int, pin: Any, hotp=None
+    ) -> None:
         if not self.writable:
             raise ReadOnlyError("maintenance mode: the flash is read-only")
         total = len(order) + added
@@ -367,6 +394,9 @@ class Vault:
             keys = (enc, mac)
         assert keys is not None
         generation = (_u32(self._header, 26) + 1) if self.state != EMPTY else 1
+        if self.marks is not None:
+            # After a wipe the count goes on from the mark: a copy of the erased vault stays older.
+            generation = max(generation, self.marks.generation + 1)
         _put_u32(header, 26, generation)
         header[30] = total >> 8
         header[31] = total & 0xFF
@@ -385,7 +415,9 @@ class Vault:
         # After a PIN change or a removal the older copies open with the old PIN or hold what
         # was removed: they are overwritten, not just unlinked (FAT keeps the data).
         forget = pin is not None or len(order) < self.count
-        self._promote_new(forget)
+        self._promote_new()
+        if self.marks is not None:
+            self.marks.save(generation, hotp)  # after the vault is in place: see marks.py
         self._use(_CURRENT)
         self._keys = keys
         self.state = UNLOCKED
@@ -437,7 +469,7 @@ class Vault:
     def _discard_new(self) -> None:
         """Remove an unfinished vault.new (best effort: a torn file is ignored anyway)."""
         try:
-            os.remove(self._path(_NEW))
+            self._destroy(_NEW)
         except OSError:
             pass
 
@@ -448,15 +480,12 @@ class Vault:
     def _settle(self) -> None:
         """Before writing vault.new, make the file in use vault.bin (after a recovery)."""
         if self._index == _NEW:
-            self._promote_new(False)
+            self._promote_new()
             self._index = _CURRENT
 
-    def _promote_new(self, destroy_old: bool) -> None:
+    def _promote_new(self) -> None:
         # FAT cannot rename over a file; each step leaves a state scan() recovers from.
-        if destroy_old:
-            self._destroy(_OLD)
-        elif self._exists(_OLD):
-            os.remove(self._path(_OLD))
+        self._destroy(_OLD)
         if self._exists(_CURRENT):
             os.rename(self._path(_CURRENT), self._path(_OLD))
         os.rename(self._path(_NEW), self._path(_CURRENT))

@@ -127,6 +127,14 @@ def _check(app: Any, entered: str) -> None:
             )
         else:
             app.show(app.codes)
+    elif app.vault.state == vault.ROLLED_BACK:
+        guard.succeeded()  # the PIN was right: the vault file is what is refused
+        app.show(
+            Message(
+                "OLD VAULT",
+                ("vault.bin is older", "than the one in use:", "refused, no codes."),
+            )
+        )
     elif app.vault.state == vault.DAMAGED:
         damaged(app)
     elif guard.exhausted:

@@ -30,6 +30,7 @@ class Flash:
         self.cut_at: int | None = None
         self.rng = random.Random(seed)
         self.dead = False
+        self.unlinked: list[bytes] = []  # what each removed file left on the flash (FAT keeps it)
 
     # -- power -----------------------------------------------------------------------------
     def _op(self) -> None:
@@ -90,6 +91,7 @@ class Flash:
         self._op()
         if path not in self.files:
             raise OSError(errno.ENOENT, "No such file/directory")
+        self.unlinked.append(bytes(self.files[path]))
         del self.files[path]
         self.volatile = [v for v in self.volatile if v[0] != path]
 

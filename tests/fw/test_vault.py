@@ -44,10 +44,39 @@ def fresh(request):
     return flash, vault_mod, account_mod.Account
 
 
-def reopen(flash, vault_mod):
-    vault = vault_mod.Vault(UID, "/")
+def reopen(flash, vault_mod, marks=None):
+    vault = vault_mod.Vault(UID, "/", marks=marks)
     vault.scan()
     return vault
+
+
+class Nvm:
+    """The chip's nvm beside ``flash``: a write is one more place the power can fail. On an
+    RP2040 a write erases the whole sector first, so a cut then leaves it erased or untouched."""
+
+    def __init__(self, flash):
+        self.flash = flash
+        self.data = bytearray(b"\xff" * 4096)
+        self.written_at: list[int] = []  # the flash operation each write was
+
+    def __getitem__(self, key):
+        return self.data[key]
+
+    def __setitem__(self, key, value):
+        self.written_at.append(self.flash.ops + 1)
+        try:
+            self.flash._op()
+        except PowerCut:
+            if self.flash.rng.random() < 0.5:
+                self.data[:] = b"\xff" * len(self.data)
+            raise
+        self.data[key] = value
+
+
+def marks_on(nvm):
+    from smartkey_fw import marks
+
+    return marks.Marks(nvm)
 
 
 def test_accounts_survive_a_reboot_and_need_the_pin(fresh):
@@ -176,15 +205,20 @@ def _apply(vault, operation, Account, rng):
     return None
 
 
+@pytest.mark.parametrize("with_marks", [False, True], ids=["plain", "generation-marks"])
 @pytest.mark.parametrize("seed", range(4))
-def test_a_power_cut_anywhere_leaves_the_old_or_the_new_state(seed):
-    """250 random cut points per seed (1,000 in all) over every kind of change."""
+def test_a_power_cut_anywhere_leaves_the_old_or_the_new_state(seed, with_marks):
+    """250 random cut points per seed (1,000 in all) over every kind of change; with the
+    generation marks in nvm, a cut between the commit and the mark's update (or during it)
+    never locks the user out."""
     rng = random.Random(seed)  # what each change does; replayed exactly after the dry run
     cuts = random.Random(~seed)  # where the power is cut
     flash = Flash(seed=seed)
     vault_mod, account_mod = load_vault(flash, ROOT, aes=seed % 2 == 0, iterations=10)
     Account = account_mod.Account
-    vault = vault_mod.Vault(UID, "/")
+    nvm = Nvm(flash)
+    marks = marks_on(nvm) if with_marks else None
+    vault = vault_mod.Vault(UID, "/", marks=marks)
     vault.create(PIN)
     vault.commit(additions=accounts(Account, 4))
     pin = PIN
@@ -196,6 +230,7 @@ def test_a_power_cut_anywhere_leaves_the_old_or_the_new_state(seed):
             operation = "add"
         # A dry run on a copy counts the operation's writes; then cut at a random one of them.
         files = {k: bytearray(v) for k, v in flash.files.items()}
+        nvm_before = bytearray(nvm.data)
         op_rng_state = rng.getstate()
         start = flash.ops
         new_pin = _apply(vault, operation, Account, rng)
@@ -204,8 +239,9 @@ def test_a_power_cut_anywhere_leaves_the_old_or_the_new_state(seed):
         new_state = snapshot(vault)
         total = flash.ops - start
         flash.files = files
+        nvm.data[:] = nvm_before
         rng.setstate(op_rng_state)
-        vault = reopen(flash, vault_mod)
+        vault = reopen(flash, vault_mod, marks)
         assert vault.unlock(old_pin)
         flash.cut_at = flash.ops + cuts.randint(1, total)
         with pytest.raises(PowerCut):
@@ -213,7 +249,7 @@ def test_a_power_cut_anywhere_leaves_the_old_or_the_new_state(seed):
             if new_pin:
                 vault.commit(pin=new_pin)
         flash.reboot()
-        vault = reopen(flash, vault_mod)
+        vault = reopen(flash, vault_mod, marks)
         assert vault.state == vault_mod.LOCKED, "the vault must survive the cut"
         if new_pin and vault.unlock(new_pin):
             pin = new_pin
@@ -307,3 +343,95 @@ def test_a_copy_under_the_old_pin_left_by_a_power_cut_is_overwritten_at_boot(fre
     again = reopen(flash, vault_mod)
     assert "/vault.old" not in flash.files
     assert again.unlock("13579135") and not again.unlock(PIN)
+
+
+def test_a_vault_older_than_one_used_here_is_refused_even_with_the_right_pin(fresh):
+    flash, vault_mod, Account = fresh
+    marks = marks_on(bytearray(b"\xff" * 4096))
+    vault = vault_mod.Vault(UID, "/", marks=marks)
+    vault.create(PIN)
+    vault.commit(additions=accounts(Account, 3))
+    kept = bytes(flash.files["/vault.bin"])  # copied off the drive in maintenance mode
+    vault.commit(order=[0, 2])  # an account removed
+    vault.commit(updates={1: lambda account: setattr(account, "counter", 99)})
+    # Put back through the drive, with the newer copies gone:
+    flash.files = {"/vault.bin": bytearray(kept)}
+    again = reopen(flash, vault_mod, marks)
+    assert again.state == vault_mod.LOCKED
+    assert not again.unlock(PIN)
+    assert again.state == vault_mod.ROLLED_BACK
+    with pytest.raises(vault_mod.VaultError, match="locked"):
+        again.account(0)
+    # A wipe and a new vault go on counting: the old copy stays refused afterwards too.
+    again.wipe()
+    again.create(PIN)
+    assert marks.generation == 5
+    flash.files["/vault.bin"] = bytearray(kept)
+    flash.files.pop("/vault.old", None)
+    assert not reopen(flash, vault_mod, marks).unlock(PIN)
+
+
+def test_the_tokens_own_previous_copy_still_serves_when_the_newest_is_damaged(fresh):
+    flash, vault_mod, Account = fresh
+    marks = marks_on(bytearray(b"\xff" * 4096))
+    vault = vault_mod.Vault(UID, "/", marks=marks)
+    vault.create(PIN)
+    vault.commit(additions=accounts(Account, 3))
+    previous = snapshot(vault)
+    vault.commit(additions=accounts(Account, 1, start=3))
+    flash.files["/vault.bin"][70] ^= 0x01
+    again = reopen(flash, vault_mod, marks)
+    assert again.unlock(PIN) and again.recovered and snapshot(again) == previous
+    # The next change is newer than the mark, not a repeat of the lost generation's number.
+    again.commit(additions=accounts(Account, 1, start=9))
+    assert marks.generation == 4
+    assert reopen(flash, vault_mod, marks).unlock(PIN)
+
+
+def test_a_power_cut_before_the_mark_is_raised_does_not_lock_the_user_out(fresh):
+    """The vault is written first and the mark after: a cut at the mark's write (the sector
+    erased, or left as it was) leaves a vault newer than its mark, which opens."""
+    flash, vault_mod, Account = fresh
+    nvm = Nvm(flash)
+    marks = marks_on(nvm)
+    for seed in range(6):
+        flash.files.clear()
+        nvm.data[:] = b"\xff" * 4096
+        vault = vault_mod.Vault(UID, "/", marks=marks)
+        vault.create(PIN)
+        vault.commit(additions=accounts(Account, 2))
+        files = {k: bytearray(v) for k, v in flash.files.items()}
+        nvm_before = bytearray(nvm.data)
+        del nvm.written_at[:]
+        start = flash.ops
+        vault.commit(additions=accounts(Account, 1, start=5))
+        expected = snapshot(vault)
+        (mark_write,) = nvm.written_at
+        flash.files, nvm.data[:] = files, nvm_before
+        vault = reopen(flash, vault_mod, marks)
+        assert vault.unlock(PIN)
+        flash.rng.seed(seed)
+        flash.cut_at = flash.ops + mark_write - start
+        with pytest.raises(PowerCut):
+            vault.commit(additions=accounts(Account, 1, start=5))
+        assert marks.generation in (0, 2)  # the mark was not raised: erased or as it was
+        flash.reboot()
+        again = reopen(flash, vault_mod, marks)
+        assert again.unlock(PIN), "the new vault must open though its mark was not written"
+        assert snapshot(again) == expected
+        assert marks.generation == 3  # the mark caught up at the unlock
+
+
+def test_no_copy_is_unlinked_without_being_overwritten_first(fresh):
+    """FAT keeps an unlinked file's data: an older generation undeleted from the drive would
+    hold removed accounts, older HOTP counters, or open with an old PIN."""
+    flash, vault_mod, Account = fresh
+    vault = vault_mod.Vault(UID, "/")
+    vault.create(PIN)
+    for start in range(3):
+        vault.commit(additions=accounts(Account, 1, start=start))
+    vault.commit(updates={0: lambda account: setattr(account, "issuer", "Renamed")})
+    vault.commit(pin="13579135")
+    vault.commit(order=[1, 0, 2])
+    assert len(flash.unlinked) >= 5
+    assert all(not any(left) for left in flash.unlinked), "a copy was unlinked with its data"
