@@ -14,6 +14,7 @@ from smartkey.sim.buttons import enter_pin
 
 SMARTKEY = Path(sys.executable).with_name("smartkey")
 LONG = 1.5  # a hold the firmware's 0.8 s long press sees even while it redraws
+IDLE = 2.5  # after a press, the token turns host requests away for 2 s ("in use")
 
 
 def title(board):
@@ -50,7 +51,9 @@ def type_pin(board, pin):
 
 
 def run_cli(board, *args):
-    """The smartkey CLI in this process, on the board's data channel and simulated clock."""
+    """The smartkey CLI in this process, on the board's data channel and simulated clock,
+    once the buttons have been left alone long enough for the token to take requests."""
+    board.step(IDLE)
     given = {
         "connect": lambda port: board.connect(timeout=10.0),
         "clock": HostClock(board.utc, board.step),
@@ -58,11 +61,16 @@ def run_cli(board, *args):
     return CliRunner().invoke(main, list(args), obj=given)
 
 
-def run_cli_on_port(board, *args):
+def run_cli_on_port(board, *args, input=None):
     """The unmodified smartkey command in a subprocess, on the board's pseudo-terminal."""
+    board.step(IDLE)
     with board.serve() as port:
         return subprocess.run(
-            [str(SMARTKEY), "--port", port, *args], capture_output=True, text=True, timeout=300
+            [str(SMARTKEY), "--port", port, *args],
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
 
 

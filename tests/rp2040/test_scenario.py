@@ -67,7 +67,7 @@ def test_a_token_from_first_boot_to_codes_across_power_cuts(tmp_path, builds):
         # Three accounts through the unmodified CLI on a pseudo-terminal, each after a yes.
         for uri, _algorithm, _digits in ACCOUNTS:
             yes_when_asked(board)
-            added = run_cli_on_port(board, "add", uri)
+            added = run_cli_on_port(board, "add", "-", input=uri + "\n")  # not in argv
             assert added.returncode == 0, added.stdout + added.stderr
         listed = run_cli_on_port(board, "list")
         assert listed.returncode == 0, listed.stderr
