@@ -44,7 +44,8 @@ def hotp_tag(secret: bytes) -> bytes:
 
 class Marks:
     def __init__(self, nvm: Any) -> None:
-        self.nvm = nvm
+        # A board whose nvm is too small for the marks keeps none (the RP2040's has 4 KB).
+        self.nvm = nvm if nvm is not None and len(nvm) >= _END else None
 
     @property
     def generation(self) -> int:

@@ -22,7 +22,7 @@ from micropython import const
 
 from smartkey_fw import VERSION, record, vault
 from smartkey_fw.account import Account
-from smartkey_fw.clock import MISSING
+from smartkey_fw.clock import BACK_BOUND, LEAD_BOUND, MISSING
 
 try:
     from typing import Any, Optional
@@ -37,11 +37,9 @@ _ITEM_TIMEOUT = 5.0  # seconds between the frames of a batch
 _PAGE = const(8)  # accounts per `list` reply
 _NAMES = const(3)  # issuers an `add` question names at most
 _KCV_MESSAGE = b"smartkey kcv v1\x00"  # 16 bytes: can never be an HOTP/TOTP counter (8 bytes)
-# Clock changes a host may make without a yes on the token, in total since power-on: ahead
-# would let it harvest future codes, backwards is suspicious beyond drift correction. Counted
-# in total, so many small steps cannot add up to a big one.
-_AHEAD_BUDGET = const(60)
-_BACK_BUDGET = const(2)
+# Clock changes a host may make without a yes on the token: clock.LEAD_BOUND ahead (which would
+# let it harvest future codes), clock.BACK_BOUND back (suspicious beyond drift correction), in
+# total since the last yes, across power cycles: many small steps cannot add up to a big one.
 _APPROVAL_SECONDS = const(60)  # how long a confirmed clock change may take to arrive
 _TRIM_AFTER_SYNC = const(120)  # a drift trim is taken only this soon after setting the clock
 _TRIM_UNASKED = const(2500)  # 25 ppm (in 0.01 ppm): a larger trim needs a yes on the token
@@ -86,7 +84,6 @@ class Protocol:
         self._pos = 0
         self._started = 0  # when (ms) the pending partial frame began
         self._approved: Any = None  # (utc, ms) of a clock change the user said yes to
-        self._budget = [_AHEAD_BUDGET, _BACK_BUDGET]  # unconfirmed clock change left, s
         self._set_at = -1  # ms (App.ms) of the last clock set: a trim must follow it
         self._torn = False  # a reply was cut short: the host holds an unfinished line
 
@@ -307,7 +304,7 @@ class Protocol:
         )
 
     def op_set_time(self, request_id: Any, request: dict) -> None:
-        """Set the clock to ``utc`` at once. Beyond small corrections (see _AHEAD_BUDGET) the
+        """Set the clock to ``utc`` at once. Beyond small corrections (see LEAD_BOUND) the
         change needs a yes on the token first: ``prepare`` asks for it, and a ``set_time``
         close to the approved time follows within a minute."""
         self._unlocked()
@@ -328,8 +325,9 @@ class Protocol:
             matched = elapsed <= _APPROVAL_SECONDS and abs(utc - (target + elapsed)) <= 5
             if matched:
                 jump = 0  # the user said yes to this change already
-        ahead, back = self._budget
-        if jump is None or jump > ahead or -jump > back:
+        ahead, back = clock.unconfirmed()  # since the last yes, kept across power cycles
+        # Back is checked net of the lead: undoing what was moved ahead is no new change.
+        if jump is None or jump > LEAD_BOUND - ahead or -jump > ahead + BACK_BOUND - back:
             if not request.get("prepare"):
                 # After a wait for the user the time sent would be stale: ask first, then set.
                 raise ProtocolError("confirm-first", "send it with prepare first")
@@ -341,9 +339,13 @@ class Protocol:
         if request.get("prepare"):
             self.reply(request_id, approved=True)
             return
-        if jump is not None and not matched:
-            self._budget = [ahead - max(jump, 0), back - max(-jump, 0)]
-        clock.set(utc)
+        if matched:
+            clock.set(utc)  # a yes on the token: nothing unconfirmed any more
+        else:
+            # A step back pays off lead first; the lead a fast trim gained is charged now, as
+            # the sync starts its count again.
+            assert jump is not None
+            clock.set(utc, ahead + jump, back + max(-jump - ahead, 0))
         self._approved = None
         self._set_at = self.app.ms()
         self.reply(request_id, clock=utc)

@@ -272,7 +272,10 @@ def about(app: Any) -> None:
             abs(correction) % 100,
         ),
     )
-    app.show(Message("ABOUT", lines, lambda app: menu(app, 6)))
+    # Moved by a computer without a yes here: a lead would let someone collect future codes.
+    ahead, back = app.clock.unconfirmed()
+    moved = ("unconfirmed +%ds -%ds" % (ahead, back),) if ahead or back else ()
+    app.show(Message("ABOUT", lines + moved, lambda app: menu(app, 6)))
 
 
 _HELP = (

@@ -59,6 +59,9 @@ class Nvm:
         self.data = bytearray(b"\xff" * 4096)
         self.written_at: list[int] = []  # the flash operation each write was
 
+    def __len__(self):
+        return len(self.data)
+
     def __getitem__(self, key):
         return self.data[key]
 
