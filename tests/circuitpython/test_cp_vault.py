@@ -183,7 +183,7 @@ def accounts(n, start=0):
             ("totp", "hotp", "steam")[i % 3],
             ("sha1", "sha256", "sha512")[i % 3] if i % 3 != 2 else "sha1",
             6 + i % 3 if i % 3 != 2 else 5,
-            30 if i % 4 else 60,
+            30 if i % 4 or i % 3 == 2 else 60,  # Steam is always 30 s
             i * 3 + (2**40 if i % 2 else 0),
         ]
         for i in range(start, start + n)
