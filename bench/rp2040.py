@@ -36,7 +36,8 @@ HEAP_SCRIPT = (
     'exec("import gc\\ndef free():\\n gc.collect()\\n return gc.mem_free()\\n'
     "print('start', free())\\nfrom smartkey_fw.app import App\\n"
     "import smartkey_fw.hardware as h\\nprint('firmware', free())\\nhw = h.Hardware()\\n"
-    "print('hardware', free())\\nfrom smartkey_fw import vault\\n"
+    "print('hardware', free())\\nprint('problems', len(hw.problems))\\n"
+    "from smartkey_fw import vault\\n"
     "v = vault.Vault(bytes(hw.uid), '/', False)\\nv.scan()\\n"
     f"v.unlock('{DEMO_PIN}')\\ncodes = [v.account(i).code({T0}) for i in range(v.count)]\\n"
     "print('vault', free())\")"
@@ -74,7 +75,6 @@ def _measure(mpy):
     from rp2040_helpers import IDLE, title, yes_when_asked
 
     from board_helpers import panel, pin_frame
-    from oled_text import code_on_screen
     from smartkey.account import Account
     from smartkey.device import Token
     from smartkey.rp2040 import EmulatedBoard
@@ -88,11 +88,11 @@ def _measure(mpy):
             board.wait_until(lambda: panel(board) == entry, 120)  # the demo vault is seeded
             board.power_cycle()
             rows["boot to the PIN screen (s)"] = _timed(board, lambda: panel(board) == entry)
-            _enter_and_time_unlock(board, rows, title, code_on_screen)
-            before = code_on_screen(board)[0]
+            _enter_and_time_unlock(board, rows, title)
+            before = _code(board)
             board.press_later("C", after=0.0, seconds=0.1)
             released = board.now + 0.1  # the firmware takes a short press at its release
-            board.wait_until(lambda: code_on_screen(board)[0] not in ("", before), 10, poll=0.01)
+            board.wait_until(lambda: _code(board) not in (None, before), 10, poll=0.01)
             rows["release of C → next account's code on the OLED (s)"] = board.now - released
             accounts = [
                 Account(secret=bytes([i]) * 20, issuer=f"Issuer {i}", name=f"user{i}@example.com")
@@ -109,6 +109,8 @@ def _measure(mpy):
             board.power_cycle(hold=("A",))
             board.step(1.0)
             free = dict(line.split() for line in board.repl(HEAP_SCRIPT, 600).splitlines())
+            if free["problems"] != "0":  # a chip not found: its driver was not loaded
+                raise RuntimeError("Hardware() at the REPL found a problem")
             for stage, label in HEAP_STAGES:
                 rows[f"free heap: {label} (B)"] = int(free[stage])
             out = board.repl(CODE_SCRIPT, 120)
@@ -121,14 +123,22 @@ def _measure(mpy):
     return rows
 
 
-def _enter_and_time_unlock(board, rows, title, code_on_screen):
+def _code(board):
+    """The code on the OLED, or None while it shows something else."""
+    from oled_text import code_on_screen
+
+    code = code_on_screen(board)[0]
+    return code if code.isdigit() and 6 <= len(code) <= 8 else None
+
+
+def _enter_and_time_unlock(board, rows, title):
     """Enter the PIN; the unlock runs from CHECKING on the screen to the first code."""
     from rp2040_helpers import type_pin
 
     checking = []
     board.when(lambda: title(board) == "CHECKING", lambda: checking.append(board.now), 0.01)
     type_pin(board, DEMO_PIN)
-    board.wait_until(lambda: code_on_screen(board)[0], 120, poll=0.01)
+    board.wait_until(lambda: _code(board), 120, poll=0.01)
     rows["one unlock: CHECKING to the first code (s)"] = board.now - checking[0]
 
 
