@@ -33,6 +33,9 @@ _TICK = 0.02  # seconds between loop passes: keypad scan rate, and the CPU sleep
 _CLOCK_READS_PER_SECOND = const(10)
 _CONFIRM_SECONDS = const(30)  # how long a host's question waits for an answer on the token
 _READ_MS = const(500)  # a question is on screen at least this long before a press counts
+# A button touched this recently (ms) means someone is using the token for something of their
+# own: a host's question then must not take over the screen their next press lands on.
+_BUSY_MS = const(2000)
 # The OLED's pixels wear where they stay lit: dim, then blank, when nobody uses the token.
 _AWAKE = const(0)
 _DIM = const(1)
@@ -129,9 +132,10 @@ class App:
             self._light = _DIM
 
     def wake(self) -> None:
-        """Full brightness again; the panel kept its RAM while off, so only changes are sent."""
+        """Full brightness again; the panel kept its RAM while off, so only changes are sent.
+        Not activity by itself: only a press postpones the dimming and the idle lock, so a
+        host that keeps asking cannot keep an unattended token unlocked."""
         display = self.hw.display
-        self._last_press = self.ms()
         if display is None or self._light == _AWAKE:
             return
         if self._light == _BLANK:
@@ -172,16 +176,27 @@ class App:
     def pause(seconds: float) -> None:
         time.sleep(seconds)
 
-    def confirm(self, question: tuple) -> "Optional[bool]":
-        """Ask on the screen; True for B, False for A, None when nobody answers in time."""
+    def busy(self) -> bool:
+        """Someone is using the buttons for something of their own (PIN entry, the menu, a
+        message to read on), or touched one in the last 2 s: no host question now."""
+        if self.buttons.touched(self.ms(), _BUSY_MS):
+            return True
+        screen = self.screen
+        # The codes (or SET TIME in their place) and dead-end messages (DAMAGED) wait for
+        # nothing the user is doing; every other screen is part of a flow on the buttons.
+        return screen is not self.codes and getattr(screen, "on_done", True) is not None
+
+    def confirm(self, question: tuple, destructive: bool = False) -> "Optional[bool]":
+        """Ask on the screen; True for B (held, when ``destructive``), False for A, None when
+        nobody answers in time."""
         previous = self.screen
+        yes = buttons.LONG_B if destructive else buttons.B
         try:
-            event = self.wait_for_button(
-                Confirm(question), (buttons.A, buttons.B), _CONFIRM_SECONDS
-            )
+            screen = Confirm(question, destructive)
+            event = self.wait_for_button(screen, (buttons.A, yes), _CONFIRM_SECONDS)
         finally:
             self.show(previous)
-        return None if event is None else event == buttons.B
+        return None if event is None else event == yes
 
     def wait_for_button(self, screen: Any, wanted: tuple, seconds: float) -> "Optional[int]":
         """Show ``screen`` and run only the buttons until one of ``wanted`` (or time is up)."""

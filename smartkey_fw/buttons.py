@@ -26,6 +26,7 @@ _NOT_HELD = const(-1)
 # held through the reset, not pressed at the token: it is ignored until released.
 _AT_START = const(50)
 _TICKS_MASK = const(0x1FFFFFFF)  # supervisor.ticks_ms() wraps at 2**29
+_NEVER = const(-0x20000000)  # a time (ms) long before any touch
 
 
 class Buttons:
@@ -38,6 +39,14 @@ class Buttons:
         self.held = held  # key numbers that were down before ``keys`` began scanning
         self._down_at = [_NOT_HELD] * _COUNT
         self._fired = [False] * _COUNT
+        self._touched = _NEVER  # ms of the last press or release of any button
+
+    def touched(self, now: int, within: int) -> bool:
+        """Whether a button is down, or went down or up in the last ``within`` ms."""
+        for down in self._down_at:
+            if down != _NOT_HELD:
+                return True
+        return now - self._touched < within
 
     def forget_held(self) -> None:
         """Drop queued events and ignore buttons already down until they are released: a
@@ -53,6 +62,7 @@ class Buttons:
         event = self.keys.events.get() if self.keys else None
         while event is not None:
             key = event.key_number
+            self._touched = now
             if event.pressed:
                 self._down_at[key] = now
                 self._fired[key] = self._held_from_start(event)

@@ -420,8 +420,13 @@ class Protocol:
             # Raised before the vault takes the batch: what was not asked about is not added.
             raise ProtocolError("bad-batch", "the items are not the accounts the token asked about")
 
+    def _not_busy(self) -> None:
+        if self.app.busy():
+            raise ProtocolError("busy", "the token is in use on its buttons; try again later")
+
     def op_selftest(self, request_id: Any, request: dict) -> None:
         """Run the self-test; with ``buttons``, someone presses A, B and C when asked."""
+        self._not_busy()  # it takes the screen over as a question does
         results = self.app.self_test(bool(request.get("buttons")))
         self.reply(
             request_id,
@@ -454,7 +459,7 @@ class Protocol:
         store = self._unlocked()
         index = self._index(request)
         label = store.account(index, with_secret=False).label
-        self._confirm(request_id, ("Remove " + label + "?",))
+        self._confirm(request_id, ("Remove " + label + "?",), True)
         store.commit(order=[i for i in range(store.count) if i != index])
         self.app.codes.forget()  # the screen must not keep showing the old account
         self.reply(request_id, accounts=store.count)
@@ -475,13 +480,16 @@ class Protocol:
         ):  # fmt: skip
             # Locked: someone typing a PIN must not erase everything with a B meant for a digit.
             raise ProtocolError("locked", "unlock the token with its PIN first")
-        self._confirm(request_id, ("ERASE ALL accounts?", "It cannot be undone."))
+        self._confirm(request_id, ("ERASE ALL accounts?", "It cannot be undone."), True)
         self.app.erase()
         self.reply(request_id, accounts=0)
 
-    def _confirm(self, request_id: Any, question: tuple) -> None:
-        """Ask on the device; ProtocolError unless the user says yes in time."""
-        answer = self.app.confirm(question)
+    def _confirm(self, request_id: Any, question: tuple, destructive: bool = False) -> None:
+        """Ask on the device; ProtocolError unless the user says yes in time (holding B, for
+        what cannot be undone). Never while the buttons are in use for something else: a
+        press meant for a PIN digit or the menu must not answer a question it never saw."""
+        self._not_busy()
+        answer = self.app.confirm(question, destructive)
         if answer is None:
             raise ProtocolError("timeout", "nobody confirmed on the token")
         if not answer:

@@ -30,6 +30,12 @@ def unlock(board, pin=DEMO_PIN):
     board.step(0.2)
 
 
+def hands_off(board):
+    """Wait out the 2 s after a press in which the token refuses a host's question as busy:
+    the user has left the buttons alone."""
+    board.step(2.1)
+
+
 def step_to(board, utc):
     """Run the board until the true UTC time ``utc``."""
     board.step(utc - board.utc())
@@ -61,9 +67,9 @@ def message_frame(board, title, lines):
     return drawn(board, "draw_message", title, lines)
 
 
-def question_frame(board, question):
+def question_frame(board, question, destructive=False):
     """A question from the computer as the firmware's Confirm screen draws it, first page."""
-    screen = board.modules["smartkey_fw.ui.confirm"].Confirm(question)
+    screen = board.modules["smartkey_fw.ui.confirm"].Confirm(question, destructive)
     return _rendered(board, lambda canvas: screen.draw(canvas, ("confirm", 0)))
 
 

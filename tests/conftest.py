@@ -49,11 +49,13 @@ def pytest_runtest_call(item):
 
 @pytest.fixture
 def board(tmp_path):
-    """A virtual board with the demo accounts, powered on and unlocked with the demo PIN."""
-    from board_helpers import T0, demo_board, unlock
+    """A virtual board with the demo accounts, powered on and unlocked with the demo PIN, its
+    buttons left alone long enough for a host's question."""
+    from board_helpers import T0, demo_board, hands_off, unlock
 
     with demo_board(tmp_path, utc=T0) as board:
         unlock(board)
+        hands_off(board)
         yield board
 
 

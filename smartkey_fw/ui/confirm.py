@@ -2,6 +2,9 @@
 
 from smartkey_fw.ui.message import ANSWER, draw_message, page
 
+# What cannot be undone (wipe, remove) takes a held B: a B meant for something else is short.
+HOLD_ANSWER = "hold B: yes   A: no"
+
 try:
     from typing import Any
 except ImportError:
@@ -9,20 +12,21 @@ except ImportError:
 
 
 class Confirm:
-    def __init__(self, question: tuple) -> None:
+    def __init__(self, question: tuple, destructive: bool = False) -> None:
         self.question = question
+        self.answer = HOLD_ANSWER if destructive else ANSWER
         self.since = -1  # see message.page
         self.pages = 1
 
     def view(self, app: Any, utc: Any) -> tuple:
-        return ("confirm", page(app, self, "CONFIRM", self.question, ANSWER))
+        return ("confirm", page(app, self, "CONFIRM", self.question, self.answer))
 
     def press(self, app: Any, event: int) -> None:
         pass  # answered by App.confirm's own loop
 
     def draw(self, canvas: Any, view: tuple) -> None:
         # The answer stays on the bottom line while a long question turns its pages.
-        draw_message(canvas, "CONFIRM", self.question, view[1], ANSWER)
+        draw_message(canvas, "CONFIRM", self.question, view[1], self.answer)
 
 
 class Progress:

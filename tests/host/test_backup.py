@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from board_helpers import T0, demo_board, unlock
+from board_helpers import T0, demo_board, hands_off, unlock
 from oled_text import code_on_screen, pyotp_view
 from smartkey import importers, uri
 from smartkey._cli import main
@@ -369,6 +369,7 @@ TOKEN_ACCOUNTS = [
 def board(tmp_path):
     with demo_board(tmp_path, utc=T0) as board:
         unlock(board)
+        hands_off(board)
         yield board
 
 
@@ -376,7 +377,9 @@ def run(board, *args, input=None):
     """The CLI on the board's data channel; the computer's clock is the simulation's."""
     connection = board.connect()
     given = {"connect": lambda port: connection, "clock": HostClock(board.utc, board.step)}
-    return CliRunner().invoke(main, [str(arg) for arg in args], obj=given, input=input)
+    result = CliRunner().invoke(main, [str(arg) for arg in args], obj=given, input=input)
+    hands_off(board)  # the user reads the result: the next question is not refused as busy
+    return result
 
 
 def totp(account):
@@ -429,6 +432,7 @@ def test_a_paper_sheet_restores_a_token_and_clones_a_spare(board, tmp_path):
     assert_shows_codes_of(board, TOKEN_ACCOUNTS)
     with demo_board(tmp_path / "spare", utc=T0) as spare:
         unlock(spare)
+        hands_off(spare)
         spare.press_later("B", after=1.0)
         result = run(spare, "restore", pdf)
         assert result.exit_code == 0, result.output

@@ -8,7 +8,7 @@ from pathlib import Path
 import segno
 from click.testing import CliRunner
 
-from board_helpers import ALICE_TOTP, message_frame, panel, unlock
+from board_helpers import ALICE_TOTP, hands_off, message_frame, panel, unlock
 from oled_text import code_on_screen, pyotp_view
 from smartkey._cli import main
 from smartkey.account import Account
@@ -21,7 +21,9 @@ def run(board, *args, input=None):
     """The CLI on the board's data channel; the computer's clock is the simulation's."""
     connection = board.connect()
     given = {"connect": lambda port: connection, "clock": HostClock(board.utc, board.step)}
-    return CliRunner().invoke(main, list(args), obj=given, input=input)
+    result = CliRunner().invoke(main, list(args), obj=given, input=input)
+    hands_off(board)  # the user reads the result: the next question is not refused as busy
+    return result
 
 
 def test_info_and_list(board):
@@ -38,7 +40,7 @@ def test_rename_and_remove_after_a_yes_on_the_token(board):
     board.press_later("B", after=1.0)
     result = run(board, "rename", "0", "--issuer", "Example")
     assert result.exit_code == 0, result.output
-    board.press_later("B", after=1.0)
+    board.press_later("B", after=1.0, seconds=1.0)  # what cannot be undone takes a held B
     assert run(board, "remove", "1").exit_code == 0
     listing = run(board, "list").output
     assert "Example" in listing and "bob@example.com" not in listing
@@ -87,6 +89,7 @@ def test_time_sync_brings_a_new_ds3231_from_set_time_to_codes(board, monkeypatch
     board.rtc.lose_power()
     board.power_cycle()
     unlock(board)
+    hands_off(board)
     assert panel(board) == message_frame(board, *SET_TIME)
     board.press_later("B", after=1.5)  # from 2000 to now: a jump the token asks about
     result = run(board, "time", "sync")
@@ -102,7 +105,7 @@ def test_time_sync_brings_a_new_ds3231_from_set_time_to_codes(board, monkeypatch
 def test_wipe_asks_twice(board):
     result = run(board, "wipe", input="n\n")
     assert result.exit_code == 1
-    board.press_later("B", after=1.0)
+    board.press_later("B", after=1.0, seconds=1.0)
     result = run(board, "wipe", "--yes")
     assert result.exit_code == 0, result.output
     assert not any(board.drive.glob("vault.*"))
@@ -209,7 +212,7 @@ def test_verify_compares_key_check_values(board, tmp_path):
 
 
 def test_a_malformed_uri_is_one_line_naming_the_field(board):
-    result = run(board, "add", "otpauth://totp/x?secret=JBSWY3DPEHPK3PX1")
+    result = run(board, "add", "-", input="otpauth://totp/x?secret=JBSWY3DPEHPK3PX1\n")
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: secret")

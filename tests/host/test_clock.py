@@ -2,7 +2,7 @@
 
 import pytest
 
-from board_helpers import ALICE_TOTP, T0, message_frame, panel, question_frame, unlock
+from board_helpers import ALICE_TOTP, T0, hands_off, message_frame, panel, question_frame, unlock
 from oled_text import code_on_screen, pyotp_view
 from smartkey import clock
 from smartkey.device import DeviceError, Token
@@ -72,6 +72,7 @@ def test_a_drifting_clock_is_measured_and_trimmed(board, tmp_path):
         board.cancel_presses()
         board.unplug(7 * DAY)
         unlock(board)
+        hands_off(board)
     ppm, _uncertainty = history.drift()
     assert ppm == pytest.approx(20.0, abs=1.0)
     aging, correction = results[-1].trim
@@ -82,6 +83,7 @@ def test_a_drifting_clock_is_measured_and_trimmed(board, tmp_path):
     synced_at = board.utc()
     board.unplug(28 * DAY)
     unlock(board)
+    hands_off(board)
     reading = clock.measure(Token(board.connect()), host(board))
     token_time_error = reading.clock - reading.raw + reading.offset  # corrected, in seconds
     residual_ppm = abs(token_time_error) / (board.utc() - synced_at) * 1e6
@@ -92,6 +94,7 @@ def test_after_the_battery_was_removed_codes_wait_for_a_sync(board, tmp_path):
     board.rtc.lose_power()
     board.power_cycle()
     unlock(board)
+    hands_off(board)
     assert panel(board) == message_frame(
         board, "SET TIME", ("Clock is not set.", "On a computer run:", "smartkey time sync")
     )

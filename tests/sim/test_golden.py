@@ -4,7 +4,7 @@ in tests/golden/ (see tests/goldens.py; `make golden` rewrites them on purpose).
 import pytest
 from PIL import Image
 
-from board_helpers import T0, demo_board, set_up, step_to, unlock
+from board_helpers import T0, demo_board, hands_off, set_up, step_to, unlock
 from goldens import GOLDEN, UPDATE, assert_golden, read_golden
 from smartkey.account import Account
 from smartkey.device import Token
@@ -60,6 +60,7 @@ def next_code(board):
 
 
 def add(board, accounts):
+    hands_off(board)
     board.press_later("B", after=0.8)
     Token(board.connect()).add(accounts)
 
@@ -84,6 +85,7 @@ def menu(board):
 
 def confirm_add(board):
     unlock(board)
+    hands_off(board)
     names = {"names": ["GitHub", "Mail"], "more": True}
     Token(board.connect())._send({"v": 1, "id": 1, "op": "add", "count": 12, **names})
     board.step(0.5)
@@ -91,6 +93,7 @@ def confirm_add(board):
 
 def confirm_clock(board):
     unlock(board)
+    hands_off(board)
     board.rtc.set_time(T0 - 3600)  # an hour slow: a jump the computer may not make alone
     new = int(board.utc()) + 60
     Token(board.connect())._send({"v": 1, "id": 5, "op": "set_time", "utc": new, "prepare": True})
@@ -99,6 +102,7 @@ def confirm_clock(board):
 
 def confirm_rename(board):
     unlock(board)
+    hands_off(board)
     request = {"v": 1, "id": 6, "op": "rename", "index": 0, "issuer": "Example", "name": "alice"}
     Token(board.connect())._send(request)
     board.step(0.5)
@@ -143,6 +147,7 @@ def glyphs(label):
         unlock(board)
         add(board, [Account(secret=b"glyph sheet 12345678", name=label)])
         board.press("A")  # the last account
+        board.step(30.0 - 2.1)  # back to the phase of the period it was shot at before add waited
 
     return show
 

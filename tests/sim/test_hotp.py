@@ -4,7 +4,7 @@ import base64
 
 import pyotp
 
-from board_helpers import drawn, message_frame, panel, unlock
+from board_helpers import drawn, hands_off, message_frame, panel, unlock
 from oled_text import code_on_screen
 from smartkey.account import Account
 from smartkey.device import Token
@@ -67,6 +67,7 @@ def test_an_older_vault_put_back_on_the_drive_is_refused_with_no_code(board):
     kept = (board.drive / "vault.bin").read_bytes()  # the demo accounts, copied off the drive
     board.power_on()
     unlock(board)
+    hands_off(board)
     board.press_later("B", after=0.8)
     Token(board.connect()).add([Account(secret=SECRET, issuer="Bank", name="me", type="hotp")])
     board.power_off()

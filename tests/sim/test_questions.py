@@ -3,7 +3,7 @@ the account renamed or removed; and a batch must be the accounts the question na
 
 import pytest
 
-from board_helpers import T0, demo_board, panel, question_frame, unlock
+from board_helpers import T0, demo_board, hands_off, panel, question_frame, unlock
 from smartkey.account import Account
 from smartkey.device import DeviceError, Token, _add_request, _fields
 
@@ -19,6 +19,7 @@ def labels(token):
 def board(tmp_path, request):
     with demo_board(tmp_path, utc=T0, profile=request.param) as board:
         unlock(board)
+        hands_off(board)
         yield board
 
 
@@ -118,8 +119,9 @@ def test_rename_and_remove_name_the_account(board):
     question = ("Rename Demo: alice@example.com", "to Work: al?")
     assert panel(board) == question_frame(board, question)
     board.press("A")
+    board.step(2.1)  # a question right after a press is refused as busy
     token._send({"v": 1, "id": 5, "op": "remove", "index": 2})
     board.step(0.6)
-    assert panel(board) == question_frame(board, ("Remove Steam: demo?",))
+    assert panel(board) == question_frame(board, ("Remove Steam: demo?",), destructive=True)
     board.press("A")
     assert labels(token) == DEMO

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from board_helpers import T0, demo_board, unlock
+from board_helpers import T0, demo_board, hands_off, unlock
 from smartkey.account import Account
 from smartkey.device import MAX_ISSUER, MAX_NAME, DeviceError, Token
 from smartkey_fw.ui.canvas import Canvas
-from smartkey_fw.ui.confirm import Confirm
+from smartkey_fw.ui.confirm import HOLD_ANSWER, Confirm
 from smartkey_fw.ui.message import ANSWER, Message, wrap
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,7 +94,10 @@ def written_messages():
             elif name == "draw_message" and len(args) >= 3:
                 title, lines = _literal(args[1]), _literal(args[2])
             elif name in ("_confirm", "confirm") and args:
-                title, lines = "?", _literal(args[-1])
+                # A destructive question (a True after the words) is answered by holding B.
+                question = [_literal(arg) for arg in args if isinstance(_literal(arg), tuple)]
+                title = "?hold" if _literal(args[-1]) is True else "?"
+                lines = question[0] if question else None
             else:
                 continue
             if isinstance(title, str) and isinstance(lines, tuple):
@@ -107,16 +110,17 @@ MESSAGES = written_messages()
 
 def test_the_source_scan_finds_the_messages():
     titles = {param.values[0] for param in MESSAGES}
-    assert {"NEW TOKEN", "DAMAGED", "SET TIME", "ERASED", "?"} <= titles
+    assert {"NEW TOKEN", "DAMAGED", "SET TIME", "ERASED", "?hold"} <= titles
     assert len(MESSAGES) >= 20
 
 
 @pytest.mark.parametrize(("title", "lines"), MESSAGES)
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=("128x64", "128x32"))
 def test_every_written_message_fits_and_shows_every_word(title, lines, width, height):
-    if title == "?":
-        shown = texts_shown(Confirm(lines), width, height)
-        expected = wrapped(lines) | {ANSWER}
+    if title.startswith("?"):
+        destructive = title == "?hold"
+        shown = texts_shown(Confirm(lines, destructive), width, height)
+        expected = wrapped(lines) | {HOLD_ANSWER if destructive else ANSWER}
     else:
         shown = texts_shown(Message(title, lines), width, height)
         expected = wrapped(lines) | {title}
@@ -159,6 +163,7 @@ def test_questions_about_the_longest_labels_fit(tmp_path, profile):
     board = demo_board(tmp_path, utc=T0, profile=profile)
     with board:
         unlock(board)
+        hands_off(board)
         token = Token(board.connect())
         board.press_later("B", after=1.0)
         token.add([Account(secret=b"long label 12345678", issuer=ISSUER, name=NAME)])

@@ -21,6 +21,10 @@ MAX_FRAME = 1024
 ADD_NAMES = 3  # issuers an add question names at most (the token's own limit)
 CONFIRM_TIMEOUT = 35.0  # the token waits 30 s for its user; a little longer here
 REPLY_TIMEOUT = 5.0
+# The token refuses a question as "busy" while its buttons are in use (a PIN being typed, the
+# menu, a press in the last 2 s); nothing was done, so the request is sent again for this long.
+BUSY_WAIT = 30.0
+BUSY_POLL = 0.5
 KCV_MESSAGE = b"smartkey kcv v1\x00"
 # What a token's vault record holds (smartkey_fw/record.py).
 MAX_ISSUER = 40
@@ -115,10 +119,35 @@ class Token:
         return reply
 
     def request(self, op: str, timeout: float = REPLY_TIMEOUT, **fields: Any) -> dict[str, Any]:
-        self._next_id += 1
-        request_id = self._next_id
-        self._send({"v": PROTOCOL, "id": request_id, "op": op, **fields})
-        return self._receive(request_id, timeout)
+        return self._ask(lambda rid: {"v": PROTOCOL, "id": rid, "op": op, **fields}, timeout)[1]
+
+    def _ask(
+        self, make: Callable[[int], dict[str, Any]], timeout: float
+    ) -> tuple[int, dict[str, Any]]:
+        """Send ``make(request id)`` and return (that id, the reply), asking again while the
+        token is busy."""
+        waited = 0.0
+        while True:
+            self._next_id += 1
+            request_id = self._next_id
+            self._send(make(request_id))
+            try:
+                return request_id, self._receive(request_id, timeout)
+            except DeviceError as error:
+                if error.code != "busy" or waited >= BUSY_WAIT:
+                    raise
+            self._pause(BUSY_POLL)
+            waited += BUSY_POLL
+
+    def _pause(self, seconds: float) -> None:
+        """Let ``seconds`` pass on the connection's own clock (a virtual board's too); nothing
+        is expected meanwhile, so whatever arrives is noise and dropped."""
+        saved = self.connection.timeout
+        self.connection.timeout = seconds
+        try:
+            self.connection.read_until(b"\0", MAX_FRAME * 4)
+        finally:
+            self.connection.timeout = saved
 
     # -- operations --------------------------------------------------------------------
     def info(self) -> dict[str, Any]:
@@ -143,10 +172,8 @@ class Token:
         batch = list(accounts)
         for number, account in enumerate(batch, 1):
             check_fits(account, number)
-        self._next_id += 1
-        request_id = self._next_id
-        self._send(_add_request(request_id, batch))
-        self._receive(request_id, CONFIRM_TIMEOUT)  # "ready": the user said yes
+        # "ready": the user said yes
+        request_id, _ = self._ask(lambda rid: _add_request(rid, batch), CONFIRM_TIMEOUT)
         for number, account in enumerate(batch, 1):
             self._send({"v": PROTOCOL, "op": "item", "account": _fields(account)})
             if progress:

@@ -284,7 +284,7 @@ def remove(ctx: Context, index: int) -> None:
     """Remove account INDEX (see `smartkey list`); confirm on the token."""
     token = ctx.token()
     entry = _entry(token, index)
-    console.print(f"Confirm on the token: press B to remove {escape(entry.label)}.")
+    console.print(f"Confirm on the token: hold B to remove {escape(entry.label)}.")
     token.remove(index)
     console.print("Removed.")
 
@@ -433,7 +433,7 @@ def same_settings(entry: Entry, account: Account) -> bool:
 @device_errors
 def wipe(ctx: Context) -> None:
     """Erase every account on the token (it asks for a yes on its buttons too)."""
-    console.print("Confirm on the token: press B to erase everything.")
+    console.print("Confirm on the token: hold B to erase everything.")
     ctx.token().wipe()
     console.print("The token is empty; set a new PIN on it.")
 
