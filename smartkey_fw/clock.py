@@ -170,4 +170,5 @@ class Clock:
              value >> 8, value & 0xFF, 0, _MAGIC)
         )  # fmt: skip
         data[6] = sum(data[:6]) & 0xFF
-        self.nvm[_NVM : _NVM + 8] = data
+        if self.nvm[_NVM : _NVM + 8] != data:  # each write erases the PIN counter's sector
+            self.nvm[_NVM : _NVM + 8] = data

@@ -1,6 +1,11 @@
 """The user's choices made on the token or with ``smartkey config``, kept in ``nvm`` (bytes
 16–19; clock.py owns 8–15) so they survive without a writable flash; settings.toml gives the
-defaults."""
+defaults.
+
+They share the PIN counter's flash sector, and every write erases it: an RP2040's ``nvm`` is a
+single 4 KB sector, so no layout can keep them apart, and the drive is the host's in
+maintenance mode. So they are written only when they change, and a host's requests are
+rationed (protocol.py, _WRITE_BURST)."""
 
 from micropython import const
 
@@ -51,7 +56,9 @@ class Preferences:
             raise ValueError("suffix must be one of " + ", ".join(keyboard.SUFFIXES))
         a = keyboard.LAYOUTS.index(layout)
         b = keyboard.SUFFIXES.index(suffix)
-        self.nvm[_NVM : _NVM + 4] = bytes((a, b, a ^ b ^ 0xA5, _MAGIC))
+        data = bytes((a, b, a ^ b ^ 0xA5, _MAGIC))
+        if self.nvm[_NVM : _NVM + 4] != data:  # each write erases the PIN counter's sector
+            self.nvm[_NVM : _NVM + 4] = data
 
     def suffix_text(self) -> str:
         return {"enter": "\n", "tab": "\t"}.get(self.suffix, "")

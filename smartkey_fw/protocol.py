@@ -43,6 +43,11 @@ _KCV_MESSAGE = b"smartkey kcv v1\x00"  # 16 bytes: can never be an HOTP/TOTP cou
 _APPROVAL_SECONDS = const(60)  # how long a confirmed clock change may take to arrive
 _TRIM_AFTER_SYNC = const(120)  # a drift trim is taken only this soon after setting the clock
 _TRIM_UNASKED = const(2500)  # 25 ppm (in 0.01 ppm): a larger trim needs a yes on the token
+# nvm is one flash sector, erased on every write, that also holds the wrong-PIN counter: what a
+# host can make the token write without a press is rationed, 10 at once and then one per 10 min
+# (6 an hour: 100,000 erase cycles last about two years of a hostile host plugged in for good).
+_WRITE_BURST = const(10)
+_WRITE_EVERY = const(600_000)  # ms
 _UTC_MIN = const(946684800)  # 2000-01-01: CircuitPython's localtime starts there
 _UTC_MAX = const(2147483647)  # and stops at the 32-bit limit
 
@@ -86,6 +91,8 @@ class Protocol:
         self._approved: Any = None  # (utc, ms) of a clock change the user said yes to
         self._set_at = -1  # ms (App.ms) of the last clock set: a trim must follow it
         self._torn = False  # a reply was cut short: the host holds an unfinished line
+        self._writes = _WRITE_BURST  # nvm writes a host may still cause (see _WRITE_BURST)
+        self._writes_at = app.ms()  # when (ms) the ration was last topped up
 
     # -- framing -------------------------------------------------------------------------
     def poll(self, now: int) -> None:
@@ -252,8 +259,24 @@ class Protocol:
         """Keyboard layout and what follows a typed code; either may be left out."""
         self._unlocked()
         prefs = self.app.preferences
-        prefs.set(request.get("keyboard", prefs.layout), request.get("suffix", prefs.suffix))
+        layout = request.get("keyboard", prefs.layout)
+        suffix = request.get("suffix", prefs.suffix)
+        if (layout, suffix) != (prefs.layout, prefs.suffix):
+            self._spend_write()
+        prefs.set(layout, suffix)
         self.reply(request_id, keyboard=prefs.layout, suffix=prefs.suffix)
+
+    def _spend_write(self) -> None:
+        """Take one nvm write from the host's ration; ProtocolError when none is left."""
+        now = self.app.ms()
+        gained = (now - self._writes_at) // _WRITE_EVERY
+        if gained:
+            self._writes = min(_WRITE_BURST, self._writes + gained)
+            self._writes_at += gained * _WRITE_EVERY
+        if self._writes <= 0:
+            wait = (self._writes_at + _WRITE_EVERY - now) // 1000 + 1
+            raise ProtocolError("slow-down", "too many changes for now; try again in %d s" % wait)
+        self._writes -= 1
 
     def op_list(self, request_id: Any, request: dict) -> None:
         store = self._unlocked()
@@ -342,6 +365,7 @@ class Protocol:
         if matched:
             clock.set(utc)  # a yes on the token: nothing unconfirmed any more
         else:
+            self._spend_write()  # the sync time is kept in nvm
             # A step back pays off lead first; the lead a fast trim gained is charged now, as
             # the sync starts its count again.
             assert jump is not None
@@ -366,6 +390,8 @@ class Protocol:
             # Beyond any sound module's drift: a host could make the clock run ahead for days.
             ppm = "%d ppm" % (rate // 100 if rate >= 0 else -(-rate // 100))
             self._confirm(request_id, ("Trim the clock", "by " + ppm + "?"))
+        elif correction != self.app.clock.trim()[1]:
+            self._spend_write()  # unasked: from the host's ration
         self.app.clock.set_trim(aging, correction)
         self.reply(request_id, aging=aging, correction=correction)
 

@@ -79,9 +79,12 @@ class ChipNvm(bytearray):
         data = path.read_bytes() if path.exists() else b""
         super().__init__(data[:4096].ljust(4096, b"\xff"))  # erased flash reads 0xFF
         self.path = path
+        # Each write erases and rewrites the whole 4 KB sector on an RP2040: what wears it.
+        self.writes = 0
 
     def __setitem__(self, key: Any, value: Any) -> None:
         super().__setitem__(key, value)
+        self.writes += 1
         self.path.write_bytes(bytes(self))
 
 
