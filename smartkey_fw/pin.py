@@ -26,6 +26,14 @@ def valid(pin: str) -> bool:
     return MIN_LENGTH <= len(pin) <= MAX_LENGTH and all("0" <= ch <= "9" for ch in pin)
 
 
+def shortest_new() -> int:
+    """The fewest digits a new PIN may have: SMARTKEY_PIN_MIN_LENGTH (6-12; the README's
+    threat table says what each length buys). A PIN set before it was raised still unlocks."""
+    from smartkey_fw import settings
+
+    return settings.number("PIN_MIN_LENGTH", MIN_LENGTH, MIN_LENGTH, MAX_LENGTH)
+
+
 class PinGuard:
     def __init__(self, nvm: Any, max_tries: int = DEFAULT_TRIES) -> None:
         self.nvm = nvm

@@ -4,7 +4,7 @@ Each flow is a chain of screens; the vault and the PIN guard do the work, this m
 decides what the user sees next.
 """
 
-from smartkey_fw import vault
+from smartkey_fw import pin, vault
 from smartkey_fw.ui.menu import Menu
 from smartkey_fw.ui.message import Message, draw_message
 from smartkey_fw.ui.pin_entry import PinEntry
@@ -46,11 +46,23 @@ def setup(app: Any) -> None:
     app.show(
         Message(
             "NEW TOKEN",
-            ("PIN of 6-12 digits:", "A/C: change digit", "B: add, hold B: done"),
-            lambda app: app.show(PinEntry("New PIN", _chosen)),
+            (
+                # Without a secure element the key comes from the PIN alone: a copy of the
+                # flash is guessed offline (README, security model), so say it here.
+                "No secure element: a copy of the flash is guessed offline. Use 10+ digits.",
+                "A/C: change digit",
+                "B: add, hold B: done",
+            ),
+            lambda app: app.show(new_pin_entry()),
             any_button=True,
         )
     )
+
+
+def new_pin_entry() -> PinEntry:
+    """The PIN-setting screen: its note gives the length allowed and the length advised."""
+    shortest = pin.shortest_new()
+    return PinEntry("New PIN", _chosen, "%d to 12; 10+ advised" % shortest, shortest)
 
 
 def _chosen(app: Any, new_pin: str) -> None:
@@ -83,12 +95,12 @@ def change_pin(app: Any) -> None:
 
 
 def _new_pin(app: Any) -> None:
-    app.show(PinEntry("New PIN", _chosen))
+    app.show(new_pin_entry())
 
 
 def _retry_choice(app: Any) -> None:
     if app.vault.state == vault.UNLOCKED:
-        app.show(PinEntry("New PIN", _chosen))
+        app.show(new_pin_entry())
     else:
         setup(app)
 

@@ -18,10 +18,17 @@ except ImportError:
 
 
 class PinEntry:
-    def __init__(self, title: str, on_enter: "Callable[[Any, str], None]", note: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        on_enter: "Callable[[Any, str], None]",
+        note: str = "",
+        shortest: int = pin.MIN_LENGTH,
+    ) -> None:
         self.title = title
         self.on_enter = on_enter
         self.note = note
+        self.shortest = shortest  # a new PIN may be held to more digits than an old one
         self.digits = ""
         self.current = 0
 
@@ -46,8 +53,8 @@ class PinEntry:
             entered = self.digits + str(self.current)
             if len(entered) > pin.MAX_LENGTH:
                 entered = self.digits
-            if not pin.valid(entered):
-                self.note = "PIN: %d to %d digits" % (pin.MIN_LENGTH, pin.MAX_LENGTH)
+            if not pin.valid(entered) or len(entered) < self.shortest:
+                self.note = "PIN: %d to %d digits" % (self.shortest, pin.MAX_LENGTH)
                 return
             self.digits = ""
             self.current = 0

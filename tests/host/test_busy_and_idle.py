@@ -49,7 +49,7 @@ def test_a_wipe_never_replaces_a_pin_being_typed(board, line, then):
     assert reply_code(token, 7) == "busy"
     assert any(board.drive.glob("vault.*"))
     if then is not None:  # the PIN was taken: the flow goes on to its next step
-        assert panel(board) == pin_frame(board, "", title=then)
+        assert panel(board) == pin_frame(board, "6 to 12; 10+ advised", title=then)
     else:  # the token's own question, "Show the secret ... as a QR code?": no
         board.step(0.6)
         board.press("A")

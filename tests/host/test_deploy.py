@@ -26,7 +26,11 @@ BOOT_OUT = (
 )
 NEW_TOKEN = (
     "NEW TOKEN",
-    ("PIN of 6-12 digits:", "A/C: change digit", "B: add, hold B: done"),
+    (
+        "No secure element: a copy of the flash is guessed offline. Use 10+ digits.",
+        "A/C: change digit",
+        "B: add, hold B: done",
+    ),
 )
 PIN = "314159"
 

@@ -104,7 +104,11 @@ def test_a_missing_display_leaves_the_token_running(tmp_path):
 def test_a_new_token_explains_how_to_choose_a_pin(tmp_path):
     with VirtualBoard(tmp_path / "drive", utc=T0) as board:
         board.step(1.0)
-        lines = ("PIN of 6-12 digits:", "A/C: change digit", "B: add, hold B: done")
+        lines = (
+            "No secure element: a copy of the flash is guessed offline. Use 10+ digits.",
+            "A/C: change digit",
+            "B: add, hold B: done",
+        )
         assert panel(board) == message_frame(board, "NEW TOKEN", lines)
 
 

@@ -10,7 +10,14 @@ from smartkey.device import Token
 from smartkey.sim import VirtualBoard
 from smartkey.sim.ssd1306 import SSD1306
 
-NEW_TOKEN = ("NEW TOKEN", ("PIN of 6-12 digits:", "A/C: change digit", "B: add, hold B: done"))
+NEW_TOKEN = (
+    "NEW TOKEN",
+    (
+        "No secure element: a copy of the flash is guessed offline. Use 10+ digits.",
+        "A/C: change digit",
+        "B: add, hold B: done",
+    ),
+)
 
 
 def request(port, request_id, op="info"):
@@ -26,7 +33,7 @@ def test_a_host_that_stops_reading_loses_one_reply_and_the_next_one_is_whole(tmp
         request(port, 99)
         board.step(1.2)  # the host reads nothing meanwhile
         board.press("B")  # the token's loop runs again: B leaves the welcome screen
-        assert panel(board) == pin_frame(board, "", "New PIN")
+        assert panel(board) == pin_frame(board, "6 to 12; 10+ advised", "New PIN")
         info = Token(port).info()  # skips the torn line, reads its own reply whole
         assert info["profile"] == "pico" and info["id"] == 1
 
@@ -73,7 +80,7 @@ def test_settings_are_read_whichever_form_the_release_gives(tmp_path, release):
         assert "SMARTKEY_AUTOLOCK = soon makes no sense here; using 300" in board.console
         assert panel(board) == message_frame(board, *NEW_TOKEN)  # on the display at 0x3D
         board.press("B")  # B on GP16, as settings.toml says
-        assert panel(board) == pin_frame(board, "", "New PIN")
+        assert panel(board) == pin_frame(board, "6 to 12; 10+ advised", "New PIN")
 
 
 def test_an_unknown_profile_is_named_and_the_board_boots_with_its_own(tmp_path):

@@ -5,7 +5,14 @@ import pytest
 from board_helpers import T0, message_frame, panel, pin_frame
 from smartkey.sim import VirtualBoard
 
-NEW_TOKEN = ("NEW TOKEN", ("PIN of 6-12 digits:", "A/C: change digit", "B: add, hold B: done"))
+NEW_TOKEN = (
+    "NEW TOKEN",
+    (
+        "No secure element: a copy of the flash is guessed offline. Use 10+ digits.",
+        "A/C: change digit",
+        "B: add, hold B: done",
+    ),
+)
 
 
 def test_the_profile_comes_from_the_board_id(tmp_path):
@@ -31,7 +38,7 @@ def test_a_button_on_another_pin_works_once_settings_say_so(tmp_path):
         board.power_cycle()
         board.step(0.5)
         board.press("B")  # now B dismisses the welcome: the PIN entry follows
-        assert panel(board) == pin_frame(board, "", "New PIN")
+        assert panel(board) == pin_frame(board, "6 to 12; 10+ advised", "New PIN")
 
 
 @pytest.mark.console_errors("boot.py stops at the missing pin too, before any USB change")
