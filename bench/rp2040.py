@@ -109,10 +109,10 @@ def _measure(mpy):
             board.power_cycle(hold=("A",))
             board.step(1.0)
             free = dict(line.split() for line in board.repl(HEAP_SCRIPT, 600).splitlines())
-            if free["problems"] != "0":  # a chip not found: its driver was not loaded
-                raise RuntimeError("Hardware() at the REPL found a problem")
             for stage, label in HEAP_STAGES:
                 rows[f"free heap: {label} (B)"] = int(free[stage])
+            # A chip Hardware() did not find leaves its driver unloaded: those stages undercount.
+            rows["chips Hardware() missed at the REPL (drivers not loaded)"] = int(free["problems"])
             out = board.repl(CODE_SCRIPT, 120)
             for line in out.splitlines():
                 algorithm, n, ns = line.split()
