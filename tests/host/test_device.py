@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from board_helpers import hands_off
 from oled_text import code_on_screen, pyotp_view
 from smartkey.account import Account
 from smartkey.device import DeviceError, Token, check_value
@@ -169,6 +170,10 @@ FRAMES = st.lists(
 
 
 def _never_crashes_nor_changes(board, frames):
+    # Someone at the token now and then: only presses keep it from locking itself, and the
+    # examples share one board for longer than the 5 min of SMARTKEY_AUTOLOCK.
+    board.press("A")
+    hands_off(board)
     connection = board.connect()
     before = {p.name: p.read_bytes() for p in board.drive.glob("vault.*")}
     for frame in frames:
