@@ -168,7 +168,7 @@ def run() -> Table:
 def _format(measure, value):
     if value is None:
         return "—"
-    if measure.endswith("(B)"):
+    if measure.endswith("(B)") or isinstance(value, int):
         return f"{value:,}"
     return f"{value:,.3f}" if value < 10 else f"{value:,.1f}"
 
