@@ -25,6 +25,7 @@ def open_menu(board):
 
 
 def ask_to_add(board):
+    board.step(2.1)  # the token refuses a question within 2 s of a press (the PIN's)
     token = Token(board.connect())
     names = {"names": ["GitHub", "Mail", "Bank"], "more": True}
     token._send({"v": 1, "id": 1, "op": "add", "count": 12, **names})
