@@ -191,11 +191,26 @@ def test_random_frames_never_crash_the_token_or_change_the_vault(board, frames):
     _never_crashes_nor_changes(board, frames)
 
 
+LONG_RUN_FRAMES = 100_000
+_long_run_sent = [0]
+
+
+@pytest.fixture(scope="module")
+def long_run_report():
+    yield _long_run_sent
+    print(f"\nlong protocol fuzz: {_long_run_sent[0]} frames sent")
+
+
 @pytest.mark.slow
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(frames=FRAMES)
-def test_random_frames_never_crash_the_token_long(board, frames):
+def test_random_frames_never_crash_the_token_long(board, long_run_report, frames):
+    # The long profile's examples stop sending once the token has taken LONG_RUN_FRAMES frames
+    # (run with -s to see the count).
+    if long_run_report[0] >= LONG_RUN_FRAMES:
+        return
     _never_crashes_nor_changes(board, frames)
+    long_run_report[0] += len(frames)
 
 
 def test_wipe_after_a_yes_returns_to_first_boot(board):
