@@ -21,7 +21,6 @@ costs far less RAM. The compiler is found by :func:`find_mpy_cross`; a ``.py`` b
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -37,7 +36,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from smartkey import __version__
+from smartkey import __version__, profiles
 
 # The source tree the firmware is installed from (tools/smartkey/deploy.py -> repository).
 SOURCE = Path(__file__).resolve().parents[2]
@@ -125,12 +124,8 @@ def check_drive(drive: Path) -> BootInfo:
 
 
 def known_board_ids(source: Path = SOURCE) -> set[str]:
-    """The board ids the firmware picks a profile for, read from its own table in profile.py."""
-    tree = ast.parse((source / FIRMWARE_PACKAGE / "profile.py").read_text())
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "_BY_BOARD_ID":
-            return set(ast.literal_eval(node.value))
-    return set()
+    """The board ids the firmware picks a profile for, from its own table."""
+    return profiles.board_ids(source / FIRMWARE_PACKAGE)
 
 
 def mount_points(mounts: str) -> list[Path]:

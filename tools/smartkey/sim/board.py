@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from smartkey.deploy import DEVICE_LIBRARIES, install_firmware
+from smartkey import profiles
+from smartkey.deploy import DEVICE_LIBRARIES, FIRMWARE_PACKAGE, SOURCE, install_firmware
 from smartkey.sim import fakes, loader
 from smartkey.sim.bus import I2CBus
 from smartkey.sim.ds3231 import DS3231
@@ -50,25 +51,9 @@ _FEATHER_PINS = {
     "D6": 8, "D9": 9, "D10": 10, "D11": 11, "D12": 12, "LED": 13, "D13": 13, "BUTTON": 4,
     "BOOT": 4, "NEOPIXEL": 16,
 }  # fmt: skip
-# name: (board_id, pins, buttons A/B/C, (SCL, SDA), display size)
-PROFILES: dict[
-    str, tuple[str, dict[str, int], dict[str, str], tuple[str, str], tuple[int, int]]
-] = {
-    "pico": (
-        "raspberry_pi_pico",
-        _PICO_PINS,
-        {"A": "GP13", "B": "GP14", "C": "GP15"},
-        ("GP5", "GP4"),
-        (128, 64),
-    ),
-    "feather32": (
-        "adafruit_feather_rp2040",
-        _FEATHER_PINS,
-        {"A": "D9", "B": "D6", "C": "D5"},
-        ("SCL", "SDA"),
-        (128, 32),
-    ),
-}
+# The board pins of each profile's reference board, by its board id.
+_BOARD_PINS = {"raspberry_pi_pico": _PICO_PINS, "adafruit_feather_rp2040": _FEATHER_PINS}
+PROFILES = profiles.read(SOURCE / FIRMWARE_PACKAGE)
 PRESS_SECONDS = 0.1  # how long a short press holds the button
 SETTLE_SECONDS = 0.05  # after a release, so the firmware has handled it when press() returns
 
@@ -98,13 +83,15 @@ class VirtualBoard:
         if not (self.drive / "code.py").exists():
             install_firmware(self.drive)
         self.profile = profile
-        board_id, pins, buttons, i2c_pins, (width, height) = PROFILES[profile]
+        chosen = PROFILES[profile]
+        board_id = chosen.board_ids[0]
+        width, height = chosen.display
         # A builder may wire a button to another pin (and say so in settings.toml).
-        buttons = {**buttons, **(wiring or {})}
+        buttons = {**chosen.buttons, **(wiring or {})}
         self.scheduler = Scheduler()
         self._utc_at_start = time.time() if utc is None else float(utc)
         self.bus = I2CBus()
-        self.oled = SSD1306(width, height)
+        self.oled = SSD1306(width, height, chosen.display_address)
         self.rtc = DS3231(self.utc)
         self.rtc.set_time(self._utc_at_start)
         if display:
@@ -119,9 +106,9 @@ class VirtualBoard:
             bus=self.bus,
             hid=self.hid,
             board_id=board_id,
-            pins=pins,
+            pins=_BOARD_PINS[board_id],
             buttons=buttons,
-            i2c_pins=i2c_pins,
+            i2c_pins=chosen.i2c_pins,
             uid=uid,
             seed=seed,
             version=_version(circuitpython),
@@ -319,8 +306,8 @@ class VirtualBoard:
         exec(loader.compile_source(path), module.__dict__)
         module.__dict__["_hw"] = self.state  # what every fake reads the board through
         if name == "board":
-            board_id, pins, *_ = PROFILES[self.profile]
-            module._install(vars(module), board_id, pins)
+            board_id = PROFILES[self.profile].board_ids[0]
+            module._install(vars(module), board_id, _BOARD_PINS[board_id])
         elif name == "sys":
             module._install(vars(module), self.state.version)
         return module
