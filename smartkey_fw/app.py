@@ -14,7 +14,7 @@ from micropython import const
 
 from smartkey_fw import buttons, clock, keyboard, marks, pin, settings, vault
 from smartkey_fw.preferences import Preferences
-from smartkey_fw.protocol import Protocol
+from smartkey_fw.protocol import ForHost, Protocol
 from smartkey_fw.ui import lock
 from smartkey_fw.ui.canvas import Canvas
 from smartkey_fw.ui.codes import Codes
@@ -67,7 +67,7 @@ class App:
             self.panel = PartialDisplay(display)
             self.canvas = Canvas(display.buf, display.width, display.height)
         self.codes = Codes()
-        self.protocol = Protocol(hardware.serial, self)
+        self.protocol = Protocol(hardware.serial, ForHost(self))
         self.screen: Any = None
         self._shown: Any = None
         self._clock_read = -1

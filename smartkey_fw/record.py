@@ -7,11 +7,9 @@ does not grow with the number of accounts.
 from micropython import const
 
 from smartkey_fw.account import Account
+from smartkey_fw.limits import MAX_ISSUER, MAX_NAME, MAX_SECRET
 
 SIZE = const(192)
-MAX_SECRET = const(64)
-MAX_ISSUER = const(40)
-MAX_NAME = const(64)
 _SECRET = const(16)
 _ISSUER = const(80)
 _NAME = const(120)

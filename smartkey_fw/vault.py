@@ -292,6 +292,13 @@ class Vault:
         if self.state == UNLOCKED:
             self.state = LOCKED
 
+    def derive(self, label: bytes) -> bytes:
+        """A key for ``label``'s purpose (pairing.py) from the open vault's keys: as secret as
+        the accounts, and another one once a wipe or a new PIN makes new keys."""
+        if self._keys is None:
+            raise VaultError("vault is locked")
+        return kdf.subkey(self._keys[1], label)
+
     # -- reading ---------------------------------------------------------------------------
     def _crypt(self, iv: Any, index: int, data: bytearray, enc_key: bytes, cipher: int) -> None:
         """XOR record ``index`` with its keystream, in place (CTR: encrypt = decrypt)."""

@@ -249,6 +249,28 @@ def test_a_reply_of_the_wrong_shape_is_no_answer():
     )
 
 
+ENTRY = {"index": 0, "issuer": "A", "name": "b", "type": "totp", "algorithm": "sha1",
+         "digits": 6, "period": 30}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        {"total": 1},  # no accounts
+        {"total": 1, "accounts": [{"index": 0, "issuer": "A"}]},  # an account cut short
+        {"total": 1, "accounts": [7]},
+        {"total": "1", "accounts": [ENTRY]},
+        {"total": 1, "accounts": [{**ENTRY, "index": "0"}]},
+    ],
+)
+def test_a_listing_of_the_wrong_shape_is_the_tokens_fault_not_a_host_bug(reply):
+    # A KeyError or TypeError here would read as a bug of smartkey, not of the token's reply.
+    port = ScriptedPort({"v": 1, "id": 1, "ok": True, "start": 0, **reply})
+    with pytest.raises(DeviceError) as error:
+        Token(port).accounts()
+    assert error.value.code == "bad-reply"
+
+
 def test_the_token_lists_every_steam_account_as_5_characters_of_30_seconds(board):
     # The demo's Steam account is made without digits; an added one says 6 digits and 15 s.
     token = Token(board.connect())

@@ -16,9 +16,12 @@ from typing import Any, TypeVar
 
 from smartkey.account import Account
 
+# The token's limits, defined in smartkey_fw/limits.py. This package is installed without the
+# firmware (which needs CircuitPython's `micropython`), so these are copies, and
+# tests/host/test_limits.py checks each one equal to the firmware's.
 PROTOCOL = 1
 MAX_FRAME = 1024
-ADD_NAMES = 3  # issuers an add question names at most (the token's own limit)
+ADD_NAMES = 3  # issuers an add question names at most
 CONFIRM_TIMEOUT = 35.0  # the token waits 30 s for its user; a little longer here
 REPLY_TIMEOUT = 5.0
 # The token refuses a question as "busy" while its buttons are in use (a PIN being typed, the
@@ -26,7 +29,7 @@ REPLY_TIMEOUT = 5.0
 BUSY_WAIT = 30.0
 BUSY_POLL = 0.5
 KCV_MESSAGE = b"smartkey kcv v1\x00"
-# What a token's vault record holds (smartkey_fw/record.py).
+# What a token's vault record holds, in bytes.
 MAX_ISSUER = 40
 MAX_NAME = 64
 MAX_SECRET = 64
@@ -157,9 +160,9 @@ class Token:
         entries: list[Entry] = []
         while True:
             reply = self.request("list", start=len(entries))
-            page = reply["accounts"]
-            entries.extend(Entry(**item) for item in page)
-            if not page or len(entries) >= reply["total"]:
+            page = _field(reply, "accounts", list)
+            entries.extend(_entry(item) for item in page)
+            if not page or len(entries) >= _field(reply, "total", int):
                 return entries
 
     def check(self, index: int) -> str:
@@ -218,6 +221,22 @@ def _field(reply: dict[str, Any], key: str, kind: type[T]) -> T:
     if type(value) is not kind:
         raise DeviceError("bad-reply", f"the token's reply has no {kind.__name__} {key!r}")
     return value
+
+
+def _entry(item: Any) -> Entry:
+    """One account of a ``list`` reply; a reply of any other shape is no answer (never a
+    TypeError or KeyError, which would look like a bug of this tool)."""
+    if not isinstance(item, dict):
+        raise DeviceError("bad-reply", "the token listed an account of an unknown shape")
+    return Entry(
+        index=_field(item, "index", int),
+        issuer=_field(item, "issuer", str),
+        name=_field(item, "name", str),
+        type=_field(item, "type", str),
+        algorithm=_field(item, "algorithm", str),
+        digits=_field(item, "digits", int),
+        period=_field(item, "period", int),
+    )
 
 
 def _fields(account: Account) -> dict[str, Any]:
