@@ -1,7 +1,9 @@
 """The token's main loop: buttons in, screens out.
 
-Screens are small duck-typed objects (``view(app, utc) -> tuple``, ``draw(canvas, view)``,
-``press(app, event)``); the display is redrawn only when the current screen's view changes.
+Screens are small duck-typed objects (``view(ctx, utc) -> tuple``, ``draw(canvas, view)``,
+``press(ctx, event)``, see ``ui/template.py``); they get ``self.context`` (``ui/context.py``,
+what a screen may read and do), never the App. The display is redrawn only when the current
+screen's view changes.
 ``App.tick(now)`` is one pass of the loop and can be called on its own, so a test or the virtual
 board steps the firmware deterministically; ``run()`` is that pass forever with a short sleep.
 Times are integer milliseconds (``App.ms``): CircuitPython's floats would lose the milliseconds
@@ -15,10 +17,10 @@ from micropython import const
 from smartkey_fw import buttons, clock, keyboard, marks, pin, settings, vault
 from smartkey_fw.preferences import Preferences
 from smartkey_fw.protocol import ForHost, Protocol
-from smartkey_fw.ui import lock
 from smartkey_fw.ui.canvas import Canvas
 from smartkey_fw.ui.codes import Codes
 from smartkey_fw.ui.confirm import Confirm, Progress
+from smartkey_fw.ui.context import Context
 from smartkey_fw.ui.display import PartialDisplay
 from smartkey_fw.ui.message import Message, Notice
 
@@ -73,9 +75,22 @@ class App:
         self._clock_read = -1
         self.now = self.ms()  # ms since the chip started (not since code.py did)
         self._last_press = self.now  # starting counts as use: no instant dim or lock
+        self.context = Context(  # what screens get instead of the App
+            self,
+            self.vault,
+            self.guard,
+            self.clock,
+            self.preferences,
+            self.codes,
+            self.canvas,
+            self.demo,
+            hardware.profile["name"],
+        )
         for problem in hardware.problems:
             print(problem)
-        lock.start(self)
+        from smartkey_fw.ui import pin_flows
+
+        pin_flows.start(self.context)
 
     def show(self, screen: Any) -> None:
         self.screen = screen
@@ -105,7 +120,7 @@ class App:
             dark = self._light == _BLANK
             self.wake()
             if not dark:  # a dimmed screen can be read: only a dark one swallows the press
-                self.screen.press(self, event)
+                self.screen.press(self.context, event)
             event = self.buttons.next(now)
         if self._idle_lock_due(now):
             self.lock()
@@ -117,7 +132,7 @@ class App:
             self.render(self.clock.now())
         tick = getattr(self.screen, "tick", None)
         if tick is not None:
-            tick(self, now)
+            tick(self.context, now)
 
     def _rest_display(self, now: int) -> None:
         display = self.hw.display
@@ -157,7 +172,7 @@ class App:
         if screen is self.codes and utc is None:
             # A clock that cannot be trusted shows no code at all.
             screen = clock_screen(self)
-        view = screen.view(self, utc)
+        view = screen.view(self.context, utc)
         if view == self._shown or self.canvas is None or self.panel is None:
             return
         if self._light == _BLANK:
@@ -256,16 +271,17 @@ class App:
         self.codes.forget()
         self.vault.wipe()
         self.guard.reset()
-        lock.setup(self)
+        from smartkey_fw.ui import pin_flows
 
-    # -- what screens ask of the app -------------------------------------------------------
-    def open_menu(self) -> None:
-        lock.menu(self)
+        pin_flows.setup(self.context)
 
+    # -- what screens ask of the app (through ui/context.py) -------------------------------
     def lock(self) -> None:
         self.codes.forget()
         self.vault.lock()
-        lock.ask_pin(self)
+        from smartkey_fw.ui import pin_flows
+
+        pin_flows.ask_pin(self.context)
 
     def type_code(self, index: int) -> None:
         """Type account ``index``'s code on the USB keyboard (never while locked)."""
@@ -325,8 +341,8 @@ class App:
         return code
 
 
-def _back_to_codes(app: App) -> None:
-    app.show(app.codes)
+def _back_to_codes(ctx: Context) -> None:
+    ctx.home()
 
 
 def clock_screen(app: App) -> Message:

@@ -14,6 +14,8 @@ from smartkey_fw.vault import VaultError
 
 try:
     from typing import Any
+
+    from smartkey_fw.ui.context import Context
 except ImportError:
     pass
 
@@ -83,12 +85,12 @@ class Codes:
         self._upcoming = ""
         self._shown_at = 0  # when (ms) the account appeared, for scrolling its label
 
-    def _current(self, app: Any) -> Any:
+    def _current(self, ctx: "Context") -> Any:
         if self._account is None:
-            self._account = app.vault.account(self.index)
+            self._account = ctx.vault.account(self.index)
             self._step = -1
             self._upcoming_step = -1
-            self._shown_at = app.now
+            self._shown_at = ctx.now
             self.hotp_shown = False
         return self._account
 
@@ -97,12 +99,12 @@ class Codes:
         self._account = None
         self._code = ""
 
-    def view(self, app: Any, utc: Any) -> tuple:
-        count = app.vault.count
+    def view(self, ctx: "Context", utc: Any) -> tuple:
+        count = ctx.vault.count
         if not count:
             return ("message", "EMPTY", EMPTY)
         self.index = min(self.index, count - 1)
-        account = self._current(app)
+        account = self._current(ctx)
         if account.kind == "hotp":
             code = self._code if self.hotp_shown else "B: new code"
             return ("hotp", account.label, code, self.index, count)
@@ -117,30 +119,32 @@ class Codes:
                 self._upcoming_step = step + 1
                 self._upcoming = account.code(utc + remaining)
             upcoming = self._upcoming
-        label = scrolled(account.label, _COLUMNS, (app.now - self._shown_at) / 1000)
+        label = scrolled(account.label, _COLUMNS, (ctx.now - self._shown_at) / 1000)
         return ("code", label, self._code, remaining, account.period, upcoming)
 
-    def press(self, app: Any, event: int) -> None:
-        count = app.vault.count
+    def press(self, ctx: "Context", event: int) -> None:
+        count = ctx.vault.count
         if event == buttons.LONG_B:
-            app.open_menu()
+            from smartkey_fw.ui import main_menu  # loaded the first time it is opened
+
+            main_menu.show(ctx)
         elif event == buttons.LONG_C and count:
-            app.type_code(self.index)
+            ctx.type_code(self.index)
         elif not count:
             return
         elif event == buttons.A or event == buttons.C:
             step = -1 if event == buttons.A else 1
             self.index = (self.index + step) % count
             self.forget()
-        elif event == buttons.B and self._current(app).kind == "hotp":
+        elif event == buttons.B and self._current(ctx).kind == "hotp":
             try:
-                code = app.next_hotp(self.index)
+                code = ctx.next_hotp(self.index)
             except (VaultError, OSError) as error:
                 # No saved counter, no code: a code must never be shown twice.
-                app.show(Message("NOT SAVED", (str(error),), lambda app: app.show(self)))
+                ctx.show(Message("NOT SAVED", (str(error),), lambda ctx: ctx.show(self)))
                 return
             self.forget()
-            self._current(app)
+            self._current(ctx)
             self._code = code
             self.hotp_shown = True
 

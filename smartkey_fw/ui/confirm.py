@@ -7,6 +7,8 @@ HOLD_ANSWER = "hold B: yes   A: no"
 
 try:
     from typing import Any
+
+    from smartkey_fw.ui.context import Context
 except ImportError:
     pass
 
@@ -18,10 +20,10 @@ class Confirm:
         self.since = -1  # see message.page
         self.pages = 1
 
-    def view(self, app: Any, utc: Any) -> tuple:
-        return ("confirm", page(app, self, "CONFIRM", self.question, self.answer))
+    def view(self, ctx: "Context", utc: Any) -> tuple:
+        return ("confirm", page(ctx, self, "CONFIRM", self.question, self.answer))
 
-    def press(self, app: Any, event: int) -> None:
+    def press(self, ctx: "Context", event: int) -> None:
         pass  # answered by App.confirm's own loop
 
     def draw(self, canvas: Any, view: tuple) -> None:
@@ -35,10 +37,10 @@ class Progress:
         self.done = done
         self.total = total
 
-    def view(self, app: Any, utc: Any) -> tuple:
+    def view(self, ctx: "Context", utc: Any) -> tuple:
         return ("progress", self.label, self.done, self.total)
 
-    def press(self, app: Any, event: int) -> None:
+    def press(self, ctx: "Context", event: int) -> None:
         pass
 
     def draw(self, canvas: Any, view: tuple) -> None:

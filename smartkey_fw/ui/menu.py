@@ -4,6 +4,8 @@ from smartkey_fw import buttons
 
 try:
     from typing import Any, Callable, List, Tuple
+
+    from smartkey_fw.ui.context import Context
 except ImportError:
     pass
 
@@ -15,18 +17,18 @@ class Menu:
         self.back = back
         self.index = 0
 
-    def view(self, app: Any, utc: Any) -> tuple:
+    def view(self, ctx: "Context", utc: Any) -> tuple:
         return ("menu", self.title, self.index, tuple(item[0] for item in self.items))
 
-    def press(self, app: Any, event: int) -> None:
+    def press(self, ctx: "Context", event: int) -> None:
         if event == buttons.A:
             self.index = (self.index - 1) % len(self.items)
         elif event == buttons.C:
             self.index = (self.index + 1) % len(self.items)
         elif event == buttons.B:
-            self.items[self.index][1](app)
+            self.items[self.index][1](ctx)
         elif event in (buttons.LONG_A, buttons.LONG_B):
-            self.back(app)
+            self.back(ctx)
 
     def draw(self, canvas: Any, view: tuple) -> None:
         canvas.clear()

@@ -11,6 +11,8 @@ from smartkey_fw import buttons
 
 try:
     from typing import Any, Callable, Optional
+
+    from smartkey_fw.ui.context import Context
 except ImportError:
     pass
 
@@ -47,9 +49,9 @@ def _room(height: int, title: str, footer: str) -> tuple:
     return top, step, (bottom - top - 8) // step + 1
 
 
-def pages(app: Any, title: str, lines: tuple, footer: str = "") -> int:
-    """How many pages ``lines`` take on the app's panel."""
-    canvas = app.canvas
+def pages(ctx: "Context", title: str, lines: tuple, footer: str = "") -> int:
+    """How many pages ``lines`` take on the panel."""
+    canvas = ctx.canvas
     if canvas is None:
         return 1
     rows = _room(canvas.height, _title(canvas, title, footer), footer)[2]
@@ -57,13 +59,13 @@ def pages(app: Any, title: str, lines: tuple, footer: str = "") -> int:
     return 1 if extra <= 0 else (extra + rows - 1) // rows + 1
 
 
-def page(app: Any, screen: Any, title: str, lines: tuple, footer: str = "") -> int:
+def page(ctx: "Context", screen: Any, title: str, lines: tuple, footer: str = "") -> int:
     """The page to show now: ``screen.since`` is when (ms) it first appeared, and
     ``screen.pages`` how many pages it has, both set here on its first view."""
     if screen.since < 0:
-        screen.since = app.ms()
-        screen.pages = pages(app, title, lines, footer)
-    return (app.ms() - screen.since) // _PAGE_MS % screen.pages
+        screen.since = ctx.ms()
+        screen.pages = pages(ctx, title, lines, footer)
+    return (ctx.ms() - screen.since) // _PAGE_MS % screen.pages
 
 
 def _title(canvas: Any, title: str, footer: str) -> str:
@@ -106,12 +108,12 @@ class Message:
         self.since = -1  # when (ms) it was first drawn: its pages turn from then
         self.pages = 1
 
-    def view(self, app: Any, utc: Any) -> tuple:
-        return ("message", self.title, self.lines, page(app, self, self.title, self.lines))
+    def view(self, ctx: "Context", utc: Any) -> tuple:
+        return ("message", self.title, self.lines, page(ctx, self, self.title, self.lines))
 
-    def press(self, app: Any, event: int) -> None:
+    def press(self, ctx: "Context", event: int) -> None:
         if self.on_done is not None and (self.any_button or event == buttons.B):
-            self.on_done(app)
+            self.on_done(ctx)
 
     def draw(self, canvas: Any, view: tuple) -> None:
         draw_message(canvas, view[1], view[2], view[3])
@@ -121,12 +123,12 @@ class Notice(Message):
     """A message that goes back to ``then`` by itself after ``seconds`` (or on any button)."""
 
     def __init__(self, title: str, lines: tuple, then: Any, seconds: float = 2.0) -> None:
-        super().__init__(title, lines, lambda app: app.show(then), any_button=True)
+        super().__init__(title, lines, lambda ctx: ctx.show(then), any_button=True)
         self.seconds = seconds
         self.until = -1
 
-    def tick(self, app: Any, now: int) -> None:
+    def tick(self, ctx: "Context", now: int) -> None:
         if self.until < 0:
             self.until = now + int(self.seconds * 1000)
         elif now >= self.until and self.on_done is not None:
-            self.on_done(app)
+            self.on_done(ctx)

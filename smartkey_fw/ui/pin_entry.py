@@ -13,6 +13,8 @@ _ADVANCE = const(6)
 
 try:
     from typing import Any, Callable
+
+    from smartkey_fw.ui.context import Context
 except ImportError:
     pass
 
@@ -32,10 +34,10 @@ class PinEntry:
         self.digits = ""
         self.current = 0
 
-    def view(self, app: Any, utc: Any) -> tuple:
+    def view(self, ctx: "Context", utc: Any) -> tuple:
         return ("pin", self.title, len(self.digits), self.current, self.note)
 
-    def press(self, app: Any, event: int) -> None:
+    def press(self, ctx: "Context", event: int) -> None:
         if event == buttons.A:
             self.current = (self.current - 1) % 10
         elif event == buttons.C:
@@ -58,7 +60,7 @@ class PinEntry:
                 return
             self.digits = ""
             self.current = 0
-            self.on_enter(app, entered)
+            self.on_enter(ctx, entered)
 
     def draw(self, canvas: Any, view: tuple) -> None:
         _, title, count, current, note = view

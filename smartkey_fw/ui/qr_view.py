@@ -8,6 +8,8 @@ from micropython import const
 
 try:
     from typing import Any
+
+    from smartkey_fw.ui.context import Context
 except ImportError:
     pass
 
@@ -19,11 +21,11 @@ class QrView:
         self.code = code  # a qr.QR, made (and found to fit) before this screen is shown
         self.back = back
 
-    def view(self, app: Any, utc: Any) -> tuple:
+    def view(self, ctx: "Context", utc: Any) -> tuple:
         return ("qr", id(self.code))
 
-    def press(self, app: Any, event: int) -> None:
-        self.back(app)
+    def press(self, ctx: "Context", event: int) -> None:
+        self.back(ctx)
 
     def draw(self, canvas: Any, view: tuple) -> None:
         code = self.code
