@@ -1,6 +1,7 @@
 """The `smartkey` command line against a virtual board: one clear line per error, exit codes."""
 
 import base64
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -342,3 +343,33 @@ def test_verify_matches_by_secret_and_tells_renamed_duplicated_missing_and_extra
     assert text.endswith("Error: 1 of 3 accounts are not on the token")
     for secret in ("JBSWY3DP", "GEZDGNBV", "MFRGGZDF"):
         assert secret not in result.output
+
+
+def test_a_bug_of_this_program_surfaces_as_itself_not_as_the_tokens_answer(board):
+    # A host clock that answers text: the computer's own arithmetic fails (TypeError), which
+    # must keep its traceback rather than read "the token answered something unexpected".
+    connection = board.connect()
+    broken = HostClock(lambda: "12:00:00", board.step)
+    given = {"connect": lambda port: connection, "clock": broken}
+    result = CliRunner().invoke(main, ["time"], obj=given)
+    assert result.exit_code != 0
+    assert isinstance(result.exception, TypeError), result.output
+    assert "token" not in result.output
+
+
+def test_a_malformed_reply_of_the_token_is_still_its_error():
+    # The same kind of failure coming from the token is one line naming the token.
+    class Garbled:
+        timeout = 1.0
+
+        def write(self, data):
+            self.request = json.loads(data)
+            return len(data)
+
+        def read_until(self, expected=b"\n", size=None):
+            reply = {"v": 1, "id": self.request["id"], "ok": True, "accounts": [7], "total": 1}
+            return json.dumps(reply).encode() + b"\n"
+
+    result = CliRunner().invoke(main, ["list"], obj={"connect": lambda port: Garbled()})
+    assert result.exit_code == 1
+    assert result.output.strip().startswith("Error: the token said:"), result.output

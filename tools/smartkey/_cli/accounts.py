@@ -2,37 +2,28 @@
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress
 from rich.table import Table
-from serial import SerialException
 
-from smartkey._cli import CliError, Context
-from smartkey.account import STEAM_DIGITS, Account
-from smartkey.device import DeviceError, Entry, check_fits, check_value
-
-console = Console()
-
-
-class ReadsExports(click.Command):
-    """A command that reads exports: its help ends with the formats, from the importers' own
-    registry (imported only when the help is shown: the importers are slow to load)."""
-
-    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        super().format_help_text(ctx, formatter)
-        from smartkey.importers import supported
-
-        formatter.write_paragraph()
-        with formatter.indentation():
-            formatter.write_text(f"Formats read: {supported()}.")
+from smartkey._cli.backup import load_sources, write_backup
+from smartkey._cli.util import (
+    CliError,
+    Context,
+    ReadsExports,
+    backup_options,
+    console,
+    device_errors,
+    provision,
+    shown_digits,
+)
+from smartkey.account import Account
+from smartkey.device import Entry, check_fits, check_value
 
 
 def load_exports(files: Sequence[Path], password: str | None) -> list[Account]:
@@ -49,25 +40,6 @@ def load_exports(files: Sequence[Path], password: str | None) -> list[Account]:
             raise
         console.print(escape(str(error)))
         return importers.load_all(datas, click.prompt("Password", hide_input=True), names=names)
-
-
-def device_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn the token's and the parsers' errors into one clear line."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except DeviceError as error:
-            raise CliError(f"the token said: {error}") from None
-        except ValueError as error:
-            raise CliError(str(error)) from None
-        except (OSError, SerialException) as error:
-            raise CliError(f"lost the token: {error}") from None
-        except (KeyError, TypeError) as error:
-            raise CliError(f"the token answered something unexpected ({error!r})") from None
-
-    return wrapper
 
 
 @click.command()
@@ -110,37 +82,9 @@ def list_accounts(ctx: Context) -> None:
     console.print(table)
 
 
-def _provision(ctx: Context, accounts: list[Account]) -> None:
-    if not accounts:
-        raise CliError("nothing to add")
-    token = ctx.token()
-    noun = "account" if len(accounts) == 1 else "accounts"
-    console.print(f"Confirm on the token: press B to add {len(accounts)} {noun}.")
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("sending", total=len(accounts))
-        total = token.add(accounts, lambda done: progress.update(task, completed=done))
-    console.print(f"Added {len(accounts)} {noun}; the token now holds {total}.")
-
-
-def _backup_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--backup FILE: an encrypted backup of exactly what the command adds, written first."""
-    command = click.option(
-        "--backup-passphrase",
-        envvar="SMARTKEY_BACKUP_PASSPHRASE",
-        help="Its passphrase (default: $SMARTKEY_BACKUP_PASSPHRASE, else asked twice).",
-    )(command)
-    return click.option(
-        "--backup",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="First write an encrypted backup of the accounts to this new file.",
-    )(command)
-
-
 def _backup_first(backup: Path | None, accounts: list[Account], passphrase: str | None) -> None:
     """The backup before the token: if it cannot be written, the token is not changed."""
     if backup is not None:
-        from smartkey._cli.backup import write_backup
-
         for number, account in enumerate(accounts, 1):
             check_fits(account, number)  # so that the backup holds what the token will
         write_backup(backup, accounts, passphrase)
@@ -156,7 +100,7 @@ def _backup_first(backup: Path | None, accounts: list[Account], passphrase: str 
     help="A QR code image; give it again for each image of a Google Authenticator export.",
 )
 @click.option("--manual", is_flag=True, help="Type the secret at a hidden prompt.")
-@_backup_options
+@backup_options
 @click.pass_obj
 @device_errors
 def add(
@@ -192,7 +136,7 @@ def add(
     else:
         accounts = [_typed_account()]
     _backup_first(backup, accounts, backup_passphrase)
-    _provision(ctx, accounts)
+    provision(ctx, accounts)
 
 
 def _read_uri() -> str:
@@ -243,7 +187,7 @@ def _typed_account() -> Account:
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @click.option("--password", help="For encrypted exports (asked for if needed and not given).")
-@_backup_options
+@backup_options
 @click.pass_obj
 @device_errors
 def import_file(
@@ -258,7 +202,7 @@ def import_file(
     at all."""
     accounts = load_exports(files, password)
     _backup_first(backup, accounts, backup_passphrase)
-    _provision(ctx, accounts)
+    provision(ctx, accounts)
 
 
 @click.command()
@@ -316,8 +260,6 @@ def verify(ctx: Context, sources: tuple[Path, ...], password: str | None) -> Non
             table.add_row(str(entry.index), escape(entry.label), token.check(entry.index))
         console.print(table)
         return
-    from smartkey._cli.backup import load_sources
-
     expected = load_sources(sources, password)
     on_token = {entry.index: token.check(entry.index) for entry in entries}
     report = compare(expected, entries, on_token)
@@ -407,12 +349,6 @@ def _matched(found: Comparison, account: Account, same: list[Entry]) -> tuple[st
         found.same += not notes
     result = "[green]same secret[/green]" + (": " + "; ".join(notes) if notes else "")
     return escape(account.label), where, result
-
-
-def shown_digits(entry: Entry) -> int:
-    """The digits of a token account as its codes have them: a Steam code always has 5,
-    whatever the token's record says (the demo's Steam account says 6)."""
-    return STEAM_DIGITS if entry.type == "steam" else entry.digits
 
 
 def same_settings(entry: Entry, account: Account) -> bool:

@@ -7,7 +7,7 @@ Nothing here prints a secret or a code: listings show labels only.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,21 +16,21 @@ from rich.markup import escape
 from rich.table import Table
 
 from smartkey import uri
-from smartkey._cli import CliError, Context
-from smartkey._cli.accounts import ReadsExports, _provision, console, device_errors, shown_digits
+from smartkey._cli.util import (
+    PASSPHRASE_ENV,
+    CliError,
+    Context,
+    ReadsExports,
+    console,
+    count,
+    device_errors,
+    passphrase_option,
+    provision,
+    shown_digits,
+)
 from smartkey.account import Account
 
-PASSPHRASE_ENV = "SMARTKEY_BACKUP_PASSPHRASE"
 SHORT_PASSPHRASE = 12  # characters; below this, a warning (not a refusal)
-
-
-def passphrase_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--backup-passphrase, as ``add --backup`` and ``import --backup`` have it."""
-    return click.option(
-        "--backup-passphrase",
-        envvar=PASSPHRASE_ENV,
-        help=f"The encrypted backup's passphrase (default: ${PASSPHRASE_ENV}, else asked twice).",
-    )(command)
 
 
 @click.command(cls=ReadsExports)
@@ -78,7 +78,7 @@ def backup(
             document = sheet(accounts, font=font)
         _write_new(pdf, document)
         console.print(
-            f"Wrote the paper sheet of {_count(accounts)} to {pdf}. Print it, check that it "
+            f"Wrote the paper sheet of {count(len(accounts))} to {pdf}. Print it, check that it "
             "printed whole, then delete the PDF."
         )
 
@@ -117,18 +117,18 @@ def restore(
         table.add_row(str(number), escape(account.label), account.type, note)
     console.print(table)
     if dry_run:
-        console.print(f"Would restore {_count(accounts)}.")
+        console.print(f"Would restore {count(len(accounts))}.")
         return
     missing = [account for account in accounts if _fingerprint(account) not in present]
     skipped = len(accounts) - len(missing)
     if skipped:
         console.print(
-            f"Skipped {_count_of(skipped)} already on the token (the same secret and settings)."
+            f"Skipped {count(skipped)} already on the token (the same secret and settings)."
         )
     if not missing:
         console.print("Nothing to restore: the token holds every account.")
         return
-    _provision(ctx, missing)
+    provision(ctx, missing)
 
 
 Fingerprint = tuple[str, str, str, int, int | None]
@@ -180,7 +180,7 @@ def write_backup(path: Path, accounts: Sequence[Account], passphrase: str | None
     ]:
         raise CliError(f"{path} does not read back the same: the disk may be failing")
     console.print(
-        f"Wrote the encrypted backup of {_count(accounts)} to {path}; without the passphrase "
+        f"Wrote the encrypted backup of {count(len(accounts))} to {path}; without the passphrase "
         "it cannot be opened."
     )
 
@@ -233,14 +233,6 @@ def _write_new(path: Path, data: bytes) -> None:
     except OSError as error:
         path.unlink(missing_ok=True)
         raise CliError(f"cannot write {path}: {error.strerror}") from None
-
-
-def _count(accounts: Sequence[Account]) -> str:
-    return _count_of(len(accounts))
-
-
-def _count_of(number: int) -> str:
-    return f"{number} account{'' if number == 1 else 's'}"
 
 
 COMMANDS = [backup, restore]

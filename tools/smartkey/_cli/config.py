@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from smartkey._cli import Context
-from smartkey._cli.accounts import console, device_errors
+from smartkey._cli.util import Context, console, device_errors
 
 LAYOUTS = ("us", "uk", "de", "fr", "jp", "keypad")
 SUFFIXES = ("none", "enter", "tab")

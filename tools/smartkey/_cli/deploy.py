@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from smartkey import deploy as library
-from smartkey._cli import CliError
+from smartkey._cli.util import CliError
 
 console = Console(highlight=False)
 

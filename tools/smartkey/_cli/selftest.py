@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from smartkey._cli import CliError, Context
-from smartkey._cli.accounts import console, device_errors
+from smartkey._cli.util import CliError, Context, console, device_errors
 
 
 @click.command()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from smartkey._cli import CliError
+from smartkey._cli.util import CliError
 from smartkey.sim import terminal
 from smartkey.sim.board import PROFILES
 

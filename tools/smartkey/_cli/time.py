@@ -5,13 +5,9 @@ from __future__ import annotations
 import datetime
 
 import click
-from rich.console import Console
 
 from smartkey import clock
-from smartkey._cli import CliError, Context
-from smartkey._cli.accounts import device_errors
-
-console = Console()
+from smartkey._cli.util import CliError, Context, console, device_errors
 
 
 def _utc(seconds: float) -> str:
