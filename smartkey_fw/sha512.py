@@ -1,10 +1,9 @@
 """SHA-512 (FIPS 180-4) in pure Python, for boards whose ``hashlib`` lacks it, such as RP2040's.
 
-Needs ``micropython.const`` and ``array`` only: no ``hashlib``, ``struct`` or ``typing`` at run
-time, so it runs on CircuitPython, and unchanged on CPython, where the tests check it against
-hashlib. Hashing allocates nothing per block but the integers themselves: each object allocates
-its block buffer once, the message schedule is reused, and whole blocks are read in place from
-the caller's buffer.
+Needs ``array`` only: no ``hashlib``, ``struct`` or ``typing`` at run time, so it runs on
+CircuitPython, and unchanged on CPython, where the tests check it against hashlib. Hashing
+allocates nothing per block but the integers themselves: the message schedule is reused, and the
+buffering (``blockhash.py``) reads whole blocks in place.
 
 Words are plain 64-bit ints, not pairs of 32-bit halves. A board whose small ints stop at 2**30
 boxes most 32-bit halves too, so halves would not avoid heap integers: they would double the
@@ -14,17 +13,13 @@ the time and twice the garbage of this version).
 
 from array import array
 
-from micropython import const
+from smartkey_fw.blockhash import BlockHash
 
 try:
-    from typing import List, Union
-
-    Buffer = Union[bytes, bytearray, memoryview]
+    from typing import List
 except ImportError:
     pass
 
-_BLOCK = const(128)
-_LENGTH_AT = const(112)  # the message length in bits fills the last 16 bytes of the final block
 
 # An array, not a tuple: on a 32-bit board a tuple would hold each of these as a heap integer,
 # some 32 bytes apiece; the array packs them into 640.
@@ -178,77 +173,12 @@ def _compress(state: "List[int]", block: memoryview, offset: int) -> None:
     _schedules.append(w)
 
 
-class sha512:
+class sha512(BlockHash):
     """A SHA-512 hash object with hashlib's interface; ``digest`` does not end the message."""
 
+    name = "sha512"
     digest_size = 64
     block_size = 128
-    name = "sha512"
-
-    def __init__(self, data: "Buffer" = b"") -> None:
-        self._state = list(_IV)
-        self._buf = bytearray(_BLOCK)
-        self._view = memoryview(self._buf)
-        self._fill = 0  # bytes of an incomplete block waiting in _buf
-        self._length = 0  # bytes hashed so far
-        if data:
-            self.update(data)
-
-    def update(self, data: "Buffer") -> None:
-        if isinstance(data, str):
-            raise TypeError("text must be encoded to bytes before hashing")
-        # A view, so that slicing the caller's buffer copies nothing.
-        data = memoryview(data)
-        n = len(data)
-        self._length += n
-        fill = self._fill
-        pos = 0
-        if fill:
-            pos = _BLOCK - fill
-            if n < pos:
-                self._buf[fill : fill + n] = data
-                self._fill = fill + n
-                return
-            self._buf[fill:] = data[:pos]
-            _compress(self._state, self._view, 0)
-        while n - pos >= _BLOCK:
-            _compress(self._state, data, pos)
-            pos += _BLOCK
-        fill = n - pos
-        if fill:
-            self._buf[:fill] = data[pos:]
-        self._fill = fill
-
-    def digest(self) -> bytes:
-        state = list(self._state)
-        buf = self._buf
-        view = self._view
-        fill = self._fill
-        # The padding goes after the waiting bytes, which stay as they are for a later update().
-        buf[fill] = 0x80
-        for i in range(fill + 1, _BLOCK):
-            buf[i] = 0
-        if fill >= _LENGTH_AT:
-            _compress(state, view, 0)
-            buf = bytearray(_BLOCK)
-            view = memoryview(buf)
-        bits = self._length << 3
-        for i in range(_BLOCK - 1, _LENGTH_AT - 1, -1):
-            buf[i] = bits & 0xFF
-            bits >>= 8
-        _compress(state, view, 0)
-        out = bytearray(64)
-        for i in range(8):
-            out[8 * i : 8 * i + 8] = state[i].to_bytes(8, "big")
-        return bytes(out)
-
-    def hexdigest(self) -> str:
-        return self.digest().hex()
-
-    def copy(self) -> "sha512":
-        other = sha512()
-        other._state[:] = self._state
-        other._buf[:] = self._buf
-        other._fill = self._fill
-        other._length = self._length
-        return other
+    _iv = _IV
+    _word = 8
+    _compress = staticmethod(_compress)
