@@ -78,6 +78,20 @@ def panel(board):
     return [[oled.pixel(x, y) for x in range(oled.width)] for y in range(oled.height)]
 
 
+def menu_keys(board):
+    """The menu's entries, top to bottom, by key (smartkey_fw/ui/main_menu.py); loaded on the
+    token once the menu was first opened."""
+    return [entry[0] for entry in board.modules["smartkey_fw.ui.main_menu"].ENTRIES]
+
+
+def open_menu_at(board, key):
+    """Hold B for the menu, then move down to its entry ``key``: found by what it is, so a
+    test does not change when a line is added above it."""
+    board.hold("B", 1.0)
+    for _ in range(menu_keys(board).index(key)):
+        board.press("C")
+
+
 def set_up(board, pin):
     """First boot: dismiss the welcome, choose the PIN, repeat it, continue."""
     board.step(0.5)

@@ -29,7 +29,7 @@ from smartkey_fw import buttons
 from smartkey_fw.ui.message import draw_message
 
 try:
-    from typing import Any
+    from typing import Any, Callable
 
     from smartkey_fw.ui.context import Context
 except ImportError:
@@ -40,10 +40,10 @@ _IDLE_MS = const(60_000)  # untouched this long, the screen goes back by itself
 
 class ClockCheck:
     """The date and time in UTC, or C for the seconds since 1970 (what ``date +%s`` prints);
-    B or hold A goes back to ``then``, the screen it was opened from."""
+    B or hold A calls ``back(ctx)``, which shows the screen it was opened from."""
 
-    def __init__(self, then: Any) -> None:
-        self.then = then
+    def __init__(self, back: "Callable[[Any], None]") -> None:
+        self.back = back
         self.seconds = False  # showing the seconds since 1970 instead of the date
         self.touched = -1  # when (ms) a button last was; -1: not yet drawn
 
@@ -55,13 +55,13 @@ class ClockCheck:
         if event == buttons.C or event == buttons.A:
             self.seconds = not self.seconds
         elif event == buttons.B or event == buttons.LONG_A:
-            ctx.show(self.then)
+            self.back(ctx)
 
     def tick(self, ctx: "Context", now: int) -> None:
         if self.touched < 0:
             self.touched = now
         elif now - self.touched >= _IDLE_MS:
-            ctx.show(self.then)
+            self.back(ctx)
 
     def draw(self, canvas: Any, view: tuple) -> None:
         utc = view[1]

@@ -12,6 +12,7 @@ from board_helpers import (
     T0,
     demo_board,
     message_frame,
+    open_menu_at,
     panel,
     pin_frame,
     unlock,
@@ -66,9 +67,7 @@ def test_250_accounts_browse_with_bounded_memory_and_right_codes(tmp_path):
 def test_change_pin_from_the_menu(tmp_path):
     with demo_board(tmp_path, utc=T0) as board:
         unlock(board)
-        board.hold("B", 1.0)  # menu: Lock now, Type code, Export, Keyboard, After, Change PIN …
-        for _ in range(5):
-            board.press("C")
+        open_menu_at(board, "change_pin")
         board.press("B")
         enter_pin(board, DEMO_PIN)  # the current PIN first
         enter_pin(board, "9753100")
@@ -112,9 +111,7 @@ def test_maintenance_mode_says_it_cannot_save(tmp_path):
 def test_changing_the_pin_needs_the_current_one(tmp_path):
     with demo_board(tmp_path, utc=T0) as board:
         unlock(board)
-        board.hold("B", 1.0)
-        for _ in range(5):  # Change PIN
-            board.press("C")
+        open_menu_at(board, "change_pin")
         board.press("B")
         enter_pin(board, "000000")  # not the PIN: it counts, and the token locks
         board.step(0.5)
@@ -127,9 +124,7 @@ def test_changing_the_pin_in_maintenance_mode_says_it_cannot(tmp_path):
         board.step(0.5)
         board.power_cycle(hold=("A",))
         unlock(board)
-        board.hold("B", 1.0)
-        for _ in range(5):  # Change PIN
-            board.press("C")
+        open_menu_at(board, "change_pin")
         board.press("B")
         lines = ("Maintenance mode:", "a new PIN cannot", "be saved.")
         assert panel(board) == message_frame(board, "READ-ONLY", lines)

@@ -4,7 +4,7 @@ in tests/golden/ (see tests/goldens.py; `make golden` rewrites them on purpose).
 import pytest
 from PIL import Image
 
-from board_helpers import T0, demo_board, hands_off, set_up, step_to, unlock
+from board_helpers import T0, demo_board, hands_off, open_menu_at, set_up, step_to, unlock
 from goldens import GOLDEN, UPDATE, assert_golden, read_golden
 from smartkey.account import Account
 from smartkey.device import Token
@@ -127,9 +127,8 @@ def damaged(board):
 
 
 def export_qr(board):
-    menu(board)
-    for _ in range(2):  # Lock now, Type code, Export as QR
-        board.press("C")
+    unlock(board)
+    open_menu_at(board, "export")
     board.press("B")
     if board.oled.height >= 64:
         enter_pin(board, "123456")

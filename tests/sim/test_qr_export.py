@@ -6,18 +6,23 @@ import pyotp
 import zxingcpp
 from PIL import Image, ImageFilter
 
-from board_helpers import DEMO_PIN, T0, demo_board, message_frame, panel, pin_frame, unlock
+from board_helpers import (
+    DEMO_PIN,
+    T0,
+    demo_board,
+    message_frame,
+    open_menu_at,
+    panel,
+    pin_frame,
+    unlock,
+)
 from smartkey import uri
 from smartkey.device import Token
 from smartkey.sim.buttons import enter_pin
 
-EXPORT = 2  # the menu's line "Export as QR"
-
 
 def open_export(board):
-    board.hold("B", 1.0)
-    for _ in range(EXPORT):
-        board.press("C")
+    open_menu_at(board, "export")
     board.press("B")
 
 
@@ -104,8 +109,7 @@ def test_type_code_with_no_accounts_does_nothing(tmp_path):
         from board_helpers import set_up
 
         set_up(board, "314159")
-        board.hold("B", 1.0)
-        board.press("C")  # Type code
+        open_menu_at(board, "type_code")
         menu = panel(board)
         board.press("B")
         board.step(0.5)

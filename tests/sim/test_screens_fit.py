@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from board_helpers import T0, demo_board, hands_off, unlock
+from board_helpers import T0, demo_board, hands_off, menu_keys, unlock
 from smartkey.account import Account
 from smartkey.device import MAX_ISSUER, MAX_NAME, DeviceError, Token
 from smartkey_fw.ui.canvas import Canvas
@@ -183,12 +183,13 @@ def test_menus_help_about_and_pin_notes_fit(tmp_path, profile):
         unlock(board, "111111")  # wrong: the demo's note says so
         unlock(board)
         board.hold("B", 1.0)  # the menu
-        for _ in range(10 + 6):  # every line of it, round to the start, then down to About
+        keys = menu_keys(board)
+        for _ in range(len(keys) + keys.index("about")):  # every line, round, down to About
             board.press("C")
         board.press("B")
         board.step(10.0)  # every page of it
         board.press("B")
-        for _ in range(2):  # Help
+        for _ in range(keys.index("help") - keys.index("about")):
             board.press("C")
         board.press("B")
         for _ in range(14):  # every line of the button map

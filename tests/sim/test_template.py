@@ -16,7 +16,8 @@ from smartkey_fw.hardware import Hardware
 from smartkey_fw.ui.template import ClockCheck
 
 app = App(Hardware())
-app.show(ClockCheck(app.screen))
+first = app.screen
+app.show(ClockCheck(lambda ctx: ctx.show(first)))
 app.run()
 """
 
