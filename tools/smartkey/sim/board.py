@@ -85,6 +85,8 @@ class VirtualBoard:
         self.profile = profile
         chosen = PROFILES[profile]
         board_id = chosen.board_ids[0]
+        if board_id not in _BOARD_PINS:
+            raise ValueError(f"the virtual board has no pin names for {board_id} (_BOARD_PINS)")
         width, height = chosen.display
         # A builder may wire a button to another pin (and say so in settings.toml).
         buttons = {**chosen.buttons, **(wiring or {})}
