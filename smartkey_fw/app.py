@@ -17,6 +17,7 @@ from micropython import const
 from smartkey_fw import buttons, clock, keyboard, marks, pin, settings, vault
 from smartkey_fw.preferences import Preferences
 from smartkey_fw.protocol import ForHost, Protocol
+from smartkey_fw.ui import pin_flows  # every boot starts in it: no use putting it off
 from smartkey_fw.ui.canvas import Canvas
 from smartkey_fw.ui.codes import Codes
 from smartkey_fw.ui.confirm import Confirm, Progress
@@ -88,8 +89,6 @@ class App:
         )
         for problem in hardware.problems:
             print(problem)
-        from smartkey_fw.ui import pin_flows
-
         pin_flows.start(self.context)
 
     def show(self, screen: Any) -> None:
@@ -271,16 +270,12 @@ class App:
         self.codes.forget()
         self.vault.wipe()
         self.guard.reset()
-        from smartkey_fw.ui import pin_flows
-
         pin_flows.setup(self.context)
 
     # -- what screens ask of the app (through ui/context.py) -------------------------------
     def lock(self) -> None:
         self.codes.forget()
         self.vault.lock()
-        from smartkey_fw.ui import pin_flows
-
         pin_flows.ask_pin(self.context)
 
     def type_code(self, index: int) -> None:
