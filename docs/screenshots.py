@@ -34,7 +34,8 @@ def ask_to_add(board):
 
 def export_qr(board):
     open_menu(board)
-    for _ in range(2):  # Lock now, Type code, Export as QR
+    entries = [entry[0] for entry in board.modules["smartkey_fw.ui.main_menu"].ENTRIES]
+    for _ in range(entries.index("export")):
         board.press("C")
     board.press("B")
     enter_pin(board, DEMO_PIN)
