@@ -76,7 +76,7 @@ def pair(p: Any, request_id: Any, request: dict) -> None:
     mine = os.urandom(16)
     code = short_code(key, host_nonce, mine)
     p.reply(request_id, nonce=binascii.hexlify(mine).decode(), code=code)
-    p.confirm(request_id, ("Pair with computer?", "Same code there?", code[:3] + " " + code[3:]))
+    p.confirm(request_id, ("Pair code " + code[:3] + " " + code[3:], "Same on computer?"))
     p.yes_given()
     p.reply(request_id, key=binascii.hexlify(key).decode())
 

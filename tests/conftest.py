@@ -47,6 +47,22 @@ def pytest_runtest_call(item):
     return result
 
 
+@pytest.fixture(autouse=True)
+def _pairings_here(tmp_path, monkeypatch):
+    """Each test keeps the computer's pairings with tokens in its own folder, never the user's
+    (smartkey.pairing); a command run in a subprocess inherits the variable."""
+    monkeypatch.setenv("SMARTKEY_PAIRINGS", str(tmp_path / "pairings" / "pairings.json"))
+
+
+@pytest.fixture
+def paired(board):
+    """``board``, paired with this computer as a user pairs (tests/pairing_helpers.py)."""
+    from pairing_helpers import pair_board
+
+    pair_board(board)
+    return board
+
+
 @pytest.fixture
 def board(tmp_path):
     """A virtual board with the demo accounts, powered on and unlocked with the demo PIN, its

@@ -21,6 +21,7 @@ from PIL import Image
 
 from board_helpers import T0, demo_board, hands_off, unlock
 from oled_text import code_on_screen, pyotp_view
+from pairing_helpers import pair_board
 from smartkey import importers, uri
 from smartkey._cli import main
 from smartkey.account import Account
@@ -398,7 +399,7 @@ def assert_shows_codes_of(board, accounts):
         assert code_on_screen(board) == pyotp_view(board, totp(account)), account.label
 
 
-def test_restore_an_encrypted_backup_onto_the_token(board, tmp_path):
+def test_restore_an_encrypted_backup_onto_the_token(paired, board, tmp_path):
     backup = tmp_path / "accounts.skbackup"
     backup.write_bytes(seal(TOKEN_ACCOUNTS, "pass phrase", cost=CHEAP))
     result = run(board, "restore", backup, "--password", "wrong")
@@ -411,7 +412,7 @@ def test_restore_an_encrypted_backup_onto_the_token(board, tmp_path):
     assert_shows_codes_of(board, TOKEN_ACCOUNTS)
 
 
-def test_a_paper_sheet_restores_a_token_and_clones_a_spare(board, tmp_path):
+def test_a_paper_sheet_restores_a_token_and_clones_a_spare(paired, board, tmp_path):
     source = tmp_path / "export.txt"
     source.write_text("\n".join(uri.build(account) for account in TOKEN_ACCOUNTS))
     pdf = tmp_path / "sheet.pdf"
@@ -433,13 +434,14 @@ def test_a_paper_sheet_restores_a_token_and_clones_a_spare(board, tmp_path):
     with demo_board(tmp_path / "spare", utc=T0) as spare:
         unlock(spare)
         hands_off(spare)
+        pair_board(spare)  # a token of its own: paired before it gets a secret
         spare.press_later("B", after=1.0)
         result = run(spare, "restore", pdf)
         assert result.exit_code == 0, result.output
         assert_shows_codes_of(spare, TOKEN_ACCOUNTS)
 
 
-def test_add_with_backup_writes_the_backup_first(board, tmp_path):
+def test_add_with_backup_writes_the_backup_first(paired, board, tmp_path):
     link = uri.build(TOKEN_ACCOUNTS[1])
     backup = tmp_path / "new.skbackup"
     board.press_later("B", after=1.0)
@@ -454,7 +456,7 @@ def test_add_with_backup_writes_the_backup_first(board, tmp_path):
     assert run(board, "list").output.count("bob:work") == 1
 
 
-def test_import_with_backup_asks_for_the_passphrase_twice(board, tmp_path):
+def test_import_with_backup_asks_for_the_passphrase_twice(paired, board, tmp_path):
     source = tmp_path / "export.txt"
     source.write_text("\n".join(uri.build(account) for account in TOKEN_ACCOUNTS))
     backup = tmp_path / "import.skbackup"
@@ -490,7 +492,7 @@ def test_backup_asks_for_the_password_of_an_encrypted_export(tmp_path):
     )
 
 
-def test_restore_skips_accounts_already_on_the_token_and_says_how_many(board, tmp_path):
+def test_restore_skips_accounts_already_on_the_token_and_says_how_many(paired, board, tmp_path):
     backup = tmp_path / "accounts.skbackup"
     backup.write_bytes(seal(TOKEN_ACCOUNTS, "pass phrase", cost=CHEAP))
     board.press_later("B", after=1.0)

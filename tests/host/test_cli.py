@@ -138,7 +138,7 @@ def test_selftest_reports_a_button_nobody_pressed(board):
 VECTORS = Path(__file__).resolve().parents[1] / "vectors" / "importers"
 
 
-def test_add_a_uri_after_a_yes_on_the_token(board):
+def test_add_a_uri_after_a_yes_on_the_token(paired, board):
     board.press_later("B", after=1.0)
     uri = "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub"
     result = run(board, "add", uri)
@@ -147,7 +147,7 @@ def test_add_a_uri_after_a_yes_on_the_token(board):
     assert "GitHub" in run(board, "list").output
 
 
-def test_add_reads_the_uri_from_standard_input_not_the_arguments(board):
+def test_add_reads_the_uri_from_standard_input_not_the_arguments(paired, board):
     uri = "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub"
     board.press_later("B", after=1.0)
     result = run(board, "add", "-", input=uri + "\n")
@@ -162,7 +162,7 @@ def test_add_reads_the_uri_from_standard_input_not_the_arguments(board):
     assert result.exit_code == 1 and "no URI on standard input" in result.output
 
 
-def test_a_secret_given_as_an_argument_is_warned_about(board):
+def test_a_secret_given_as_an_argument_is_warned_about(paired, board):
     board.press_later("B", after=1.0)
     uri = "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub"
     result = run(board, "add", uri)
@@ -171,7 +171,7 @@ def test_a_secret_given_as_an_argument_is_warned_about(board):
     assert "smartkey add -" in result.stderr
 
 
-def test_add_by_hand_with_a_hidden_secret(board):
+def test_add_by_hand_with_a_hidden_secret(paired, board):
     board.press_later("B", after=1.0)
     typed = "Example\nalice\nJBSW Y3DP EHPK 3PXP\ntotp\nSHA1\n6\n30\n"
     result = run(board, "add", "--manual", input=typed)
@@ -180,7 +180,7 @@ def test_add_by_hand_with_a_hidden_secret(board):
     assert "Example" in run(board, "list").output
 
 
-def test_add_from_a_qr_image(board, tmp_path):
+def test_add_from_a_qr_image(paired, board, tmp_path):
     image = tmp_path / "qr.png"
     segno.make("otpauth://totp/Shop:bob?secret=JBSWY3DPEHPK3PXP&issuer=Shop").save(image, scale=4)
     board.press_later("B", after=1.0)
@@ -188,7 +188,7 @@ def test_add_from_a_qr_image(board, tmp_path):
     assert "Shop" in run(board, "list").output
 
 
-def test_import_an_encrypted_aegis_vault(board):
+def test_import_an_encrypted_aegis_vault(paired, board):
     vault = VECTORS / "aegis_encrypted.json"
     result = run(board, "import", str(vault), "--password", "wrong")
     assert result.exit_code == 1
@@ -201,7 +201,7 @@ def test_import_an_encrypted_aegis_vault(board):
     assert "the token now holds" in result.output
 
 
-def test_verify_compares_key_check_values(board, tmp_path):
+def test_verify_compares_key_check_values(paired, board, tmp_path):
     source = tmp_path / "uris.txt"
     source.write_text("otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub\n")
     board.press_later("B", after=1.0)
@@ -246,7 +246,7 @@ GOOGLE_ACCOUNTS = [
 ]
 
 
-def test_a_google_export_over_several_qr_images_imports_whole(board, tmp_path):
+def test_a_google_export_over_several_qr_images_imports_whole(paired, board, tmp_path):
     first, second = google_export_images(tmp_path, GOOGLE_ACCOUNTS, 2)
     result = run(board, "import", first)
     assert result.exit_code == 1
@@ -262,7 +262,7 @@ def test_a_google_export_over_several_qr_images_imports_whole(board, tmp_path):
     assert all(f"Site {n}" in listing for n in range(1, 5))
 
 
-def test_add_qr_takes_every_image_of_a_google_export(board, tmp_path):
+def test_add_qr_takes_every_image_of_a_google_export(paired, board, tmp_path):
     first, second = google_export_images(tmp_path, GOOGLE_ACCOUNTS[:2], 2)
     result = run(board, "add", "--qr", second)
     assert result.exit_code == 1 and "QR code 1 of 2 is missing" in result.output
@@ -297,7 +297,7 @@ def test_import_help_lists_every_format_of_the_registry(board):
                 assert " ".join(fmt.name.split()) in text, (command, fmt.name)
 
 
-def test_list_shows_5_characters_for_every_steam_account(board):
+def test_list_shows_5_characters_for_every_steam_account(paired, board):
     board.press_later("B", after=1.0)
     steam = "otpauth://steam/Steam:gaben?secret=JRZCL47CMXVOQMNPZR2F7J4RGI&period=15"
     assert run(board, "add", steam).exit_code == 0
@@ -308,7 +308,9 @@ def test_list_shows_5_characters_for_every_steam_account(board):
         assert row[4:8] == ["steam", "SHA1", "5", "30 s"], row
 
 
-def test_verify_matches_by_secret_and_tells_renamed_duplicated_missing_and_extra(board, tmp_path):
+def test_verify_matches_by_secret_and_tells_renamed_duplicated_missing_and_extra(
+    paired, board, tmp_path
+):
     lines = [
         "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
         "otpauth://totp/Mail:ann?secret=GEZDGNBVGY3TQOJQ&issuer=Mail",

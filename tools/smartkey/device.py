@@ -86,9 +86,14 @@ def encode_frame(fields: dict[str, Any]) -> bytes:
 
 
 class Token:
-    def __init__(self, connection: Any) -> None:
+    def __init__(
+        self, connection: Any, before_secrets: Callable[[Token], None] | None = None
+    ) -> None:
         self.connection = connection
         self._next_id = 0
+        # Runs before anything secret is sent, and raises to stop it: the command line checks
+        # there that the token is the one this computer paired with (smartkey.pairing).
+        self.before_secrets = before_secrets
 
     # -- requests ----------------------------------------------------------------------
     def _send(self, fields: dict[str, Any]) -> None:
@@ -175,6 +180,8 @@ class Token:
         batch = list(accounts)
         for number, account in enumerate(batch, 1):
             check_fits(account, number)
+        if self.before_secrets is not None:
+            self.before_secrets(self)
         # "ready": the user said yes
         request_id, _ = self._ask(lambda rid: _add_request(rid, batch), CONFIRM_TIMEOUT)
         for number, account in enumerate(batch, 1):
@@ -196,6 +203,31 @@ class Token:
 
     def wipe(self) -> None:
         self.request("wipe", CONFIRM_TIMEOUT)
+
+    def pair(self, host: bytes, nonce: bytes, show: Callable[[str], None]) -> tuple[str, str, str]:
+        """Ask the token to pair with this computer (smartkey.pairing): ``show(code)`` runs
+        while the token shows the code and asks its user. Returns (code, token's nonce, key),
+        as the token sent them; the key comes only after a yes on the token."""
+        request_id, first = self._ask(
+            lambda rid: {
+                "v": PROTOCOL,
+                "id": rid,
+                "op": "pair",
+                "host": host.hex(),
+                "nonce": nonce.hex(),
+            },
+            REPLY_TIMEOUT,
+        )
+        code = _field(first, "code", str)
+        token_nonce = _field(first, "nonce", str)
+        show(code)
+        key = _field(self._receive(request_id, CONFIRM_TIMEOUT), "key", str)
+        return code, token_nonce, key
+
+    def prove(self, host: bytes, challenge: bytes) -> str:
+        """The token's answer to ``challenge`` under this computer's key (smartkey.pairing)."""
+        reply = self.request("prove", host=host.hex(), challenge=challenge.hex())
+        return _field(reply, "proof", str)
 
 
 def _add_request(request_id: int, batch: list[Account]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import sys
 import click
 
 from smartkey import __version__
-from smartkey._cli import accounts, backup, config, deploy, selftest, sim, time
+from smartkey._cli import accounts, backup, config, deploy, pair, selftest, sim, time
 from smartkey._cli.util import Context
 
 # Every command (`smartkey --help` lists them by name).
@@ -20,6 +20,7 @@ COMMANDS: list[click.Command] = [
     *backup.COMMANDS,
     config.config,
     deploy.deploy,
+    pair.pair,
     selftest.selftest,
     sim.sim,
     time.time,
@@ -36,6 +37,7 @@ def main(ctx: click.Context, port: str | None) -> None:
 
     given = ctx.obj if isinstance(ctx.obj, dict) else {}
     ctx.obj = Context(port, given.get("connect"), given.get("clock") or HostClock())
+    ctx.obj.before_secrets = pair.before_secrets  # no secret to a token that is not the paired one
 
 
 for _command in COMMANDS:

@@ -44,6 +44,8 @@ class Context:
         self._connect = connect
         self.host_clock = host_clock
         self._token: Any = None
+        # Token.add's check that the token is the one paired (set by the group: _cli/pair.py).
+        self.before_secrets: Callable[[Any], None] | None = None
 
     def token(self) -> Any:
         from smartkey.device import Token
@@ -54,7 +56,7 @@ class Context:
                 connection = (self._connect or open_port)(self.port)
             except TransportError as error:
                 raise CliError(str(error)) from None
-            self._token = Token(connection)
+            self._token = Token(connection, before_secrets=self.before_secrets)
         return self._token
 
 

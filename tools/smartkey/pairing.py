@@ -1,0 +1,165 @@
+"""This computer's pairings with tokens: secrets go only to a token that proves it is the one.
+
+A device with a token's USB ids (a fake token, a hostile gadget) must not collect the secrets
+of ``smartkey add``. On first use the host and the token pair the way Bluetooth's numeric
+comparison does: the token shows a 6-digit code on its OLED and asks for a yes, this computer
+shows the same code and asks its user too, and only then does the token hand over a key for
+this computer, ``K``, kept here per device id. Afterwards, before any secret is sent, the token
+must answer a fresh random challenge with HMAC-SHA256(K, challenge + label + device id) (see
+``smartkey_fw/pairing.py`` for the token's side).
+
+The keys live in one small JSON file, readable by its owner only: ``$SMARTKEY_PAIRINGS``, else
+``$XDG_CONFIG_HOME/smartkey/pairings.json`` (``~/.config/smartkey/pairings.json``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from smartkey.device import DeviceError, Token
+
+ENV = "SMARTKEY_PAIRINGS"
+_CODE = b"smartkey pair code v1"
+_PROOF = b"smartkey proof v1"
+_NONCE_BYTES = 16
+_CHALLENGE_BYTES = 32
+
+
+class PairingError(Exception):
+    """Nothing was sent: the token is not (or no longer) paired with this computer."""
+
+    def __init__(self, device_id: str, message: str) -> None:
+        super().__init__(message)
+        self.device_id = device_id
+
+
+class NotPaired(PairingError):
+    """A token this computer has never paired with (or a device claiming an unknown id)."""
+
+
+class ChangedToken(PairingError):
+    """A token with a known id that cannot prove the key: wiped, a new PIN, or not that token."""
+
+
+class PairingRefused(PairingError):
+    """The pairing did not finish: a no on the token or here, or a code that did not match."""
+
+
+def default_path() -> Path:
+    given = os.environ.get(ENV)
+    if given:
+        return Path(given)
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "smartkey" / "pairings.json"
+
+
+class Pairings:
+    """The pairing file: this computer's id and one key per token's device id."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_path()
+        self._data: dict[str, Any] = {"host": None, "tokens": {}}
+        if self.path.exists():
+            data = json.loads(self.path.read_text())
+            if isinstance(data, dict) and isinstance(data.get("tokens"), dict):
+                self._data = data
+
+    @property
+    def host_id(self) -> bytes:
+        """This computer's id (random, made once): the token derives its key from it."""
+        if not self._data.get("host"):
+            self._data["host"] = os.urandom(16).hex()
+        return bytes.fromhex(self._data["host"])
+
+    def key(self, device_id: str) -> bytes | None:
+        entry = self._data["tokens"].get(device_id)
+        return bytes.fromhex(entry["key"]) if isinstance(entry, dict) else None
+
+    def remember(self, device_id: str, key: bytes) -> None:
+        self._data["tokens"][device_id] = {"key": key.hex(), "paired": int(time.time())}
+        self._save()
+
+    def _save(self) -> None:
+        """Written whole to a new file made 0600 before any key is in it, then renamed over."""
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        new = self.path.with_name(self.path.name + ".new")
+        descriptor = os.open(new, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as f:
+            json.dump(self._data, f, indent=1)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(new, 0o600)  # O_CREAT's mode is masked by the umask, and ignored if it existed
+        os.replace(new, self.path)
+
+
+def short_code(key: bytes, host_nonce: bytes, token_nonce: bytes) -> str:
+    """The six digits both sides show (the token computes the same, smartkey_fw/pairing.py)."""
+    digest = hmac.new(key, _CODE + host_nonce + token_nonce, hashlib.sha256).digest()
+    return f"{int.from_bytes(digest[:3], 'big') % 1_000_000:06d}"
+
+
+def expected_proof(key: bytes, challenge: bytes, device_id: str) -> bytes:
+    return hmac.new(key, challenge + _PROOF + device_id.encode(), hashlib.sha256).digest()
+
+
+def device_id_of(token: Token) -> str:
+    device_id = token.info().get("device_id")
+    if not isinstance(device_id, str) or not device_id:
+        raise DeviceError("bad-reply", "the token did not say its device id")
+    return device_id
+
+
+def prove(token: Token, pairings: Pairings) -> str:
+    """Check that the token holds this computer's key for the id it claims; returns that id.
+
+    NotPaired for an id with no key here, ChangedToken when the answer is wrong, whatever the
+    reason (an error reply that is no refusal of ours, a reply of the wrong shape)."""
+    device_id = device_id_of(token)
+    key = pairings.key(device_id)
+    if key is None:
+        raise NotPaired(device_id, f"this computer is not paired with token {device_id}")
+    challenge = os.urandom(_CHALLENGE_BYTES)
+    changed = ChangedToken(device_id, f"token {device_id} could not prove it is the one paired")
+    try:
+        answer = bytes.fromhex(token.prove(pairings.host_id, challenge))
+    except DeviceError as error:
+        if error.code in ("locked", "busy", "no-answer"):
+            raise  # nothing to judge yet: the token says why
+        raise changed from None
+    except ValueError:
+        raise changed from None
+    if not hmac.compare_digest(answer, expected_proof(key, challenge, device_id)):
+        raise changed
+    return device_id
+
+
+def pair(
+    token: Token,
+    pairings: Pairings,
+    show_code: Callable[[str], None],
+    agree: Callable[[str], bool],
+) -> str:
+    """Pair with the token: ``show_code(code)`` while the token shows it and asks its user,
+    then ``agree(code)`` asks this computer's user whether the token showed that code. The key
+    is kept only if both said yes and it yields the code shown. Returns the device id."""
+    device_id = device_id_of(token)
+    nonce = os.urandom(_NONCE_BYTES)
+    try:
+        code, token_nonce, key_hex = token.pair(pairings.host_id, nonce, show_code)
+        key = bytes.fromhex(key_hex)
+        theirs = bytes.fromhex(token_nonce)
+    except ValueError:
+        raise PairingRefused(device_id, "the token's answer was not a pairing key") from None
+    if len(key) != 32 or not hmac.compare_digest(short_code(key, nonce, theirs), code):
+        raise PairingRefused(device_id, "the token's key does not give the code it showed")
+    if not agree(code):
+        raise PairingRefused(device_id, "not paired: the codes were not confirmed the same")
+    pairings.remember(device_id, key)
+    return device_id
