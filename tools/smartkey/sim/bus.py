@@ -11,6 +11,12 @@ acknowledges its address (as the RP2040 port reports a NACK), and ``ValueError``
 One call of :meth:`I2CBus.write` or :meth:`I2CBus.read` is one transaction: a START (or repeated
 START), the address byte, then the payload. Targets see exactly those boundaries, which matters to
 chips that latch state on START (the DS3231) or carry a parser across transactions (the SSD1306).
+
+Two optional target methods model chips that are more than registers (the ATECC608):
+``i2c_acknowledge()`` returning False NACKs the address (a chip asleep or busy), which the
+controller reports as ``OSError(ENODEV)``; ``sda_low(seconds)`` is told, for every transaction on
+the bus whoever it addresses, the longest time SDA stayed low, counted in bit times at the
+controller's clock (zero bits, and the ACKs a target drives low) — the ATECC wakes on a long one.
 """
 
 from __future__ import annotations
@@ -43,6 +49,14 @@ class I2CTarget(Protocol):
     def i2c_read(self, nbytes: int) -> bytes: ...
 
 
+# Each byte as SDA levels, followed by a low ACK bit.
+_BITS_ACKED = [f"{value:08b}0" for value in range(256)]
+
+
+def _longest_low(levels: str) -> int:
+    return max(len(run) for run in levels.split("1"))
+
+
 def _no_device(address: int) -> OSError:
     return OSError(errno.ENODEV, f"No such device at I2C address 0x{address:02x}")
 
@@ -65,6 +79,8 @@ class I2CBus:
         self.wire_bytes: dict[int, int] = {}
         self.bytes_read: dict[int, int] = {}
         self.transactions: int = 0
+        # SCL in Hz, as the controller (the I2C fake) sets it; it times the SDA-low runs.
+        self.frequency = 100_000
 
     def attach(self, device: I2CTarget) -> None:
         """Connect ``device`` at ``device.address``; two targets may not share an address."""
@@ -94,20 +110,23 @@ class I2CBus:
     def probe(self, address: int) -> bool:
         """An address-only transaction: True if a target acknowledges ``address``.
 
-        The target itself is not called; a bare address phase changes no state in the chips
-        modelled here.
+        The target's transaction methods are not called; a bare address phase changes no state
+        in the chips modelled here, except that its SDA-low run can wake an ATECC.
         """
-        if address in self._targets:
+        target = self._acknowledging(address)
+        self._sda_levels(address << 1, b"", target is not None, read=False)
+        if target is not None:
             self._count_wire(address, 1)
             return True
         return False
 
     def write(self, address: int, data: ReadableBuffer, *, stop: bool = True) -> None:
         """One write transaction: ``data`` is delivered to the target at ``address``."""
-        target = self._targets.get(address)
+        target = self._acknowledging(address)
+        payload = bytes(data)
+        self._sda_levels(address << 1, payload, target is not None, read=False)
         if target is None:
             raise _no_device(address)
-        payload = bytes(data)
         self.transactions += 1
         self.bytes_written[address] = self.bytes_written.get(address, 0) + len(payload)
         self._count_wire(address, 1 + len(payload))
@@ -115,8 +134,9 @@ class I2CBus:
 
     def read(self, address: int, nbytes: int) -> bytes:
         """One read transaction of ``nbytes`` bytes from the target at ``address``."""
-        target = self._targets.get(address)
+        target = self._acknowledging(address)
         if target is None:
+            self._sda_levels(address << 1 | 1, b"", False, read=True)
             raise _no_device(address)
         self.transactions += 1
         self._count_wire(address, 1)
@@ -125,6 +145,7 @@ class I2CBus:
             raise RuntimeError(
                 f"target 0x{address:02x} returned {len(data)} bytes, {nbytes} requested"
             )
+        self._sda_levels(address << 1 | 1, data, True, read=True)
         self.bytes_read[address] = self.bytes_read.get(address, 0) + nbytes
         return data
 
@@ -142,6 +163,27 @@ class I2CBus:
 
     def _count_wire(self, address: int, nbytes: int) -> None:
         self.wire_bytes[address] = self.wire_bytes.get(address, 0) + nbytes
+
+    def _acknowledging(self, address: int) -> I2CTarget | None:
+        target = self._targets.get(address)
+        acknowledge = getattr(target, "i2c_acknowledge", None)
+        if acknowledge is not None and not acknowledge():
+            return None
+        return target
+
+    def _sda_levels(self, address_byte: int, payload: bytes, acked: bool, *, read: bool) -> None:
+        """Tell the targets that watch SDA how long this transaction held it low at most."""
+        watchers = [w for w in self._targets.values() if hasattr(w, "sda_low")]
+        if not watchers:
+            return
+        levels = f"{address_byte:08b}" + ("0" if acked else "1")
+        if acked:
+            levels += "".join(_BITS_ACKED[value] for value in payload)
+            if read and payload:
+                levels = levels[:-1] + "1"  # the controller NACKs the last byte it reads
+        seconds = _longest_low(levels) / self.frequency
+        for watcher in watchers:
+            watcher.sda_low(seconds)
 
 
 def _bytes_view(buffer: ReadableBuffer) -> memoryview:
@@ -167,6 +209,7 @@ class I2C:
         timeout: int = 255,
     ) -> None:
         self._bus: I2CBus | None = bus
+        bus.frequency = frequency
         self.scl = scl
         self.sda = sda
         self._frequency = frequency
