@@ -77,7 +77,7 @@ def pair(p: Any, request_id: Any, request: dict) -> None:
     code = short_code(key, host_nonce, mine)
     p.reply(request_id, nonce=binascii.hexlify(mine).decode(), code=code)
     p.confirm(request_id, ("Pair code " + code[:3] + " " + code[3:], "Same on computer?"))
-    p.yes_given()
+    p.yes_given()  # PRESS: no key leaves without the yes
     p.reply(request_id, key=binascii.hexlify(key).decode())
 
 
