@@ -55,8 +55,11 @@ class App:
         )
         self.clock = clock.Clock(hardware.rtc, hardware.nvm)
         self.marks = marks.Marks(hardware.nvm)
-        self.vault = vault.Vault(hardware.uid, "/", hardware.flash_writable, self.marks)
+        chip = hardware.secure_element
+        self.vault = vault.Vault(hardware.uid, "/", hardware.flash_writable, self.marks, chip)
         self.guard = pin.PinGuard(hardware.nvm, settings.number("PIN_TRIES", 10, 3, 50))
+        if chip is not None:
+            chip.tries = self.guard.max_tries + 1  # its wipe leaves the chip one use to re-key
         self.autolock = settings.number("AUTOLOCK", 300, 0, 86400)
         self.demo = bool(settings.number("DEMO", 0, 0, 1))
         self.preferences = Preferences(hardware.nvm)

@@ -49,8 +49,12 @@ class Hardware:
         self.problems: List[str] = []
         p = self.profile
         scl, sda = _pin(p["scl"]), _pin(p["sda"])
+        chip = str(p["secure_element"]).lower()
+        # The ATECC608 wakes on SDA held low for 60 us: the driver's write to address 0 is
+        # that long at 100 kHz, a third of it at 400 kHz.
+        frequency = 400_000 if chip == "none" else 100_000
         try:
-            self.i2c: Optional[Any] = busio.I2C(scl, sda, frequency=400_000)
+            self.i2c: Optional[Any] = busio.I2C(scl, sda, frequency=frequency)
         except RuntimeError:
             # No pull-ups: no module is connected (or SDA/SCL are swapped or loose).
             self.i2c = None
@@ -62,6 +66,7 @@ class Hardware:
             self.problems.append("I2C can't use %s/%s" % (p["sda"], p["scl"]))
         self.display = self._display(int(p["width"]), int(p["height"]), int(p["display_address"]))
         self.rtc = self._rtc()
+        self.secure_element = None if chip == "none" else self._secure_element(chip)
         pins = (_pin(p["a"]), _pin(p["b"]), _pin(p["c"]))
         self.keys_held = _held(pins)  # keypad reports these pressed at once: see buttons.py
         self.keys = keypad.Keys(pins, value_when_pressed=False, pull=True)
@@ -102,6 +107,18 @@ class Hardware:
         except (OSError, ValueError):
             self.problems.append("No clock (DS3231) at 0x68")
             return None
+
+    def _secure_element(self, kind: str) -> Any:
+        """The chip the settings ask for; it says itself when it is absent or unusable (the
+        PIN flows refuse to start then: a token asked to use one never silently runs without)."""
+        from smartkey_fw import secure_element
+
+        if kind != "atecc608":
+            self.problems.append("SMARTKEY_SECURE_ELEMENT: only atecc608 is supported")
+        chip = secure_element.ATECC608(self.i2c if kind == "atecc608" else None)
+        if chip.state == secure_element.ABSENT:
+            self.problems.append("No secure element (ATECC608) at 0x60")
+        return chip
 
     @staticmethod
     def usb_connected() -> bool:

@@ -9,7 +9,7 @@ each profile).
 DEFAULT = "pico"
 
 # What a profile sets: (field, its settings.toml override after "SMARTKEY_", default, lowest,
-# highest). A pin name has no bounds (None); a number is clamped to them.
+# highest). Text (a pin name, the secure element) has no bounds (None); a number is clamped.
 FIELDS = (
     ("sda", "PIN_SDA", None, None, None),
     ("scl", "PIN_SCL", None, None, None),
@@ -19,6 +19,8 @@ FIELDS = (
     ("width", "DISPLAY_WIDTH", 128, 64, 128),
     ("height", "DISPLAY_HEIGHT", 64, 32, 64),
     ("display_address", "DISPLAY_ADDRESS", 0x3C, 0x08, 0x77),
+    # "atecc608": an ATECC608 at 0x60 holds the vault key's secret (docs/secure-element.md).
+    ("secure_element", "SECURE_ELEMENT", "none", None, None),
 )
 
 # name: the board ids (CircuitPython's ``board.board_id``) it is picked for, and its fields.

@@ -3,12 +3,14 @@
 File format 1 (all integers big-endian)::
 
     header   64 B   magic "SKV1", format, cipher, PBKDF2 iterations, salt, generation, count,
-                    IV, PIN check
-    records  192 B each, encrypted (AES-128-CTR with aesio, else HMAC-SHA1 in counter mode)
+                    IV, PIN check, secure element (byte 56: 1 = the keys need the ATECC608)
+    records  192 B each, encrypted (AES-128-CTR with aesio, else HMAC-SHA1 in counter mode);
+                    with the secure element, one more after the accounts: the chip's key X
     MAC      20 B   HMAC-SHA1 over header and records (encrypt-then-MAC)
     checksum 20 B   SHA-1 over everything before it: finds torn writes without the PIN
 
-Keys come from PBKDF2-HMAC-SHA1 of the PIN, salted with the chip's unique id and a random salt.
+Keys come from PBKDF2-HMAC-SHA1 of the PIN, salted with the chip's unique id and a random salt;
+with the secure element, also from its MAC of that value (docs/secure-element.md).
 A change is written to ``vault.new``, synced and read back, then renamed over ``vault.bin``; the
 previous generation stays as ``vault.old`` (overwritten instead after a PIN change or a
 removal). A copy is never just unlinked: FAT leaves the data, and an undeleted older copy would
@@ -50,6 +52,7 @@ LOCKED = const(1)
 UNLOCKED = const(2)
 DAMAGED = const(3)  # files exist but none is intact
 ROLLED_BACK = const(4)  # the PIN opens it, but it is older than one this token has used
+_SE = const(56)  # header byte: 1 when the keys need the secure element
 
 
 class VaultError(Exception):
@@ -58,6 +61,10 @@ class VaultError(Exception):
 
 class ReadOnlyError(VaultError):
     """The flash belongs to the host (maintenance mode): nothing can be saved."""
+
+
+class NeedsChipError(VaultError):
+    """This vault's keys need the secure element, and the token has none set up."""
 
 
 def _aes() -> Any:
@@ -81,6 +88,11 @@ def _put_u32(data: bytearray, offset: int, value: int) -> None:
         value >>= 8
 
 
+def _records(header: Any) -> int:
+    """The records in a file: its accounts, and the chip's key when it has one."""
+    return ((header[30] << 8) | header[31]) + (1 if header[_SE] == 1 else 0)
+
+
 def _same(a: bytes, b: bytes) -> bool:
     """Compare without stopping at the first difference (no timing hint)."""
     if len(a) != len(b):
@@ -92,8 +104,12 @@ def _same(a: bytes, b: bytes) -> bool:
 
 
 class Vault:
-    def __init__(self, uid: bytes, root: str = "/", writable: bool = True, marks: Any = None):
+    def __init__(
+        self, uid: bytes, root: str = "/", writable: bool = True, marks: Any = None, chip=None
+    ):
         self.uid = uid
+        self.chip = chip  # secure_element.ATECC608 when the token has one, else None
+        self.chip_key: Optional[bytes] = None  # its X, known once a PIN opened the vault
         self.marks = marks  # marks.Marks in nvm: refuses a vault older than one already used
         self.root = root
         self.writable = writable
@@ -153,7 +169,7 @@ class Vault:
             return -1
         if not _same(digest.digest(), stored) or header[:4] != _MAGIC or header[4] != FORMAT:
             return -1
-        if ((header[30] << 8) | header[31]) * record.SIZE != size - _HEADER - _TRAILER:
+        if _records(header) * record.SIZE != size - _HEADER - _TRAILER:
             return -1
         return _u32(header, 26)
 
@@ -188,6 +204,11 @@ class Vault:
             except OSError:
                 pass
 
+    @property
+    def needs_chip(self) -> bool:
+        """Does the vault in use need the secure element to open?"""
+        return self._index >= 0 and self._header[_SE] == 1
+
     def _exists(self, which: int) -> bool:
         try:
             os.stat(self._path(which))
@@ -214,12 +235,22 @@ class Vault:
         master = masters.get(cache_key)
         if master is None:
             master = kdf.pbkdf2_sha1(pin.encode(), self.uid + salt, iterations)
+            if header[_SE] == 1:
+                master = self._through_chip(master)
             masters[cache_key] = master
         return (
             kdf.subkey(master, b"smartkey enc")[:16],
             kdf.subkey(master, b"smartkey mac"),
             kdf.subkey(master, b"smartkey pin")[:8],
         )
+
+    def _through_chip(self, master: bytes) -> bytes:
+        """Mix in the chip's MAC of the stretched PIN: one try, counted by the chip itself."""
+        if self.chip is None:
+            raise NeedsChipError("this vault needs its secure element")
+        digest = otp._constructor("sha256")(b"smartkey se")
+        digest.update(master)
+        return otp.hmac(master, self.chip.response(digest.digest()), "sha1")
 
     def unlock(self, pin: str) -> bool:
         """True if ``pin`` opens the vault. A wrong PIN is known from the PIN check alone, before
@@ -249,11 +280,28 @@ class Vault:
                 self._keys = (enc, mac)
                 self.recovered = recovered
                 self.state = UNLOCKED
+                self._open_chip_key()
                 return True
             mac_failed = True
         self.scan()
         self.state = DAMAGED
         return False
+
+    def _open_chip_key(self) -> None:
+        """Read X from the chip record and give the chip its tries back (a correct PIN)."""
+        self.chip_key = None
+        if self._header[_SE] != 1:
+            return
+        assert self._keys is not None
+        with open(self._path(self._index), "rb") as f:
+            f.seek(_HEADER + self.count * record.SIZE)
+            f.readinto(self._record)
+        self._crypt(self._header[32:48], self.count, self._record, self._keys[0], self._header[5])
+        self.chip_key = bytes(self._record[:32])
+        for i in range(record.SIZE):
+            self._record[i] = 0
+        if self.chip is not None:
+            self.chip.arm(self.chip_key)
 
     def _rolled_back(self, recovered: bool) -> bool:
         """Is the authenticated header in use older than the generation mark allows? The copy
@@ -273,7 +321,7 @@ class Vault:
         new, ipad, opad = otp.hmac_pads(mac_key, "sha1")
         inner = new(ipad)
         with open(self._path(which), "rb") as f:
-            if not self._stream(f, _HEADER + self.count * record.SIZE, inner.update):
+            if not self._stream(f, _HEADER + _records(self._header) * record.SIZE, inner.update):
                 return False
             stored = f.read(_MAC)
         outer = new(opad)
@@ -285,10 +333,14 @@ class Vault:
         if self.state == EMPTY or self.state == DAMAGED:
             return False
         check = self._derive(pin, self._header, {})[2]
-        return _same(check, bytes(self._header[48:56]))
+        right = _same(check, bytes(self._header[48:56]))
+        if right and self.chip is not None and self.chip_key is not None:
+            self.chip.arm(self.chip_key)  # the check used one of the chip's tries
+        return right
 
     def lock(self) -> None:
         self._keys = None
+        self.chip_key = None
         if self.state == UNLOCKED:
             self.state = LOCKED
 
@@ -344,7 +396,9 @@ class Vault:
 
     # -- writing ---------------------------------------------------------------------------
     def create(self, pin: str) -> None:
-        """A new, empty vault under ``pin`` (first boot)."""
+        """A new, empty vault under ``pin`` (first boot). With a secure element, the chip is
+        set up first (a fresh X; a blank chip is configured and locked for good)."""
+        self.chip_key = self.chip.provision() if self.chip is not None else None
         self._commit([], {}, [], 0, pin)
 
     def commit(
@@ -390,6 +444,7 @@ class Vault:
         header[0:4] = _MAGIC
         header[4] = FORMAT
         header[5] = _CIPHER_AES if _aes() is not None else _CIPHER_HMAC
+        header[_SE] = 1 if self.chip_key is not None else 0
         if pin is None:
             header[6:26] = self._header[6:26]  # same iterations and salt: same keys
             keys = self._keys
@@ -399,6 +454,8 @@ class Vault:
             header[10:26] = os.urandom(16)
             enc, mac, check = self._derive(pin, header, {})
             keys = (enc, mac)
+            if self.chip_key is not None and self.state != EMPTY:
+                self.chip.arm(self.chip_key)  # the new PIN's MAC used one of its tries
         assert keys is not None
         generation = (_u32(self._header, 26) + 1) if self.state != EMPTY else 1
         if self.marks is not None:
@@ -463,6 +520,13 @@ class Vault:
                 mac.update(out)
                 checksum.update(out)
                 position += 1
+            if self.chip_key is not None:
+                out[:] = self._zeros
+                out[:32] = self.chip_key
+                self._crypt(header[32:48], position, out, keys[0], header[5])
+                f.write(out)
+                mac.update(out)
+                checksum.update(out)
             outer = new(opad)
             outer.update(mac.digest())
             tag = outer.digest()
@@ -517,9 +581,15 @@ class Vault:
         """Destroy every copy: overwrite, then remove (too many wrong PINs, or on request)."""
         if not self.writable:
             raise ReadOnlyError("maintenance mode: the flash is read-only")
+        if self.chip is not None:
+            try:
+                self.chip.forget()  # first: without X no copy of the vault can ever open
+            except Exception:  # a failing chip must not keep the files from being destroyed
+                pass
         for which in range(len(_NAMES)):
             self._destroy(which)
         self._keys = None
+        self.chip_key = None
         self._header = bytearray(_HEADER)
         self.count = 0
         self.state = EMPTY

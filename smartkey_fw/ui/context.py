@@ -23,6 +23,10 @@ try:
         count: int
         writable: bool  # False in maintenance mode: nothing can be saved
         recovered: bool  # an older copy serves: the newest one was damaged
+        chip: Any  # secure_element.ATECC608, or None without one
+
+        @property
+        def needs_chip(self) -> bool: ...  # the vault in use opens only with the chip
 
         def scan(self) -> int: ...
         def account(self, index: int) -> Any: ...

@@ -23,9 +23,16 @@ DEMO_PIN = "123456"
 def start(ctx: "Context") -> None:
     """At boot: set up a new token, or ask for the PIN, or say the vault is damaged."""
     state = ctx.vault.scan()
+    problem = _chip_problem(ctx.vault)
+    if problem:
+        ctx.show(Message(problem[0], problem[1:]))
+        return
     if state == vault.LOCKED:
         ctx.guard.if_unreadable = ctx.guard.max_tries - 1
-    if state == vault.EMPTY and ctx.demo and ctx.vault.writable:
+    chip = ctx.vault.chip
+    # Demo accounts never lock a blank secure element: that is asked for at setup.
+    chip_ready = chip is None or not chip.needs_locking
+    if state == vault.EMPTY and ctx.demo and ctx.vault.writable and chip_ready:
         from smartkey_fw import demo  # only a demo token needs it
 
         demo.seed(ctx.vault, DEMO_PIN)
@@ -40,19 +47,49 @@ def start(ctx: "Context") -> None:
         ask_pin(ctx)
 
 
+def _chip_problem(accounts: "Any") -> tuple:
+    """Why the secure element keeps the token from starting: (title, lines...), or ()."""
+    chip = accounts.chip
+    if chip is None:
+        if accounts.needs_chip:
+            return ("NEEDS ITS CHIP", "This vault needs its", "ATECC608: set", "SECURE_ELEMENT.")
+        return ()
+    from smartkey_fw import secure_element  # loaded already: the token has a chip
+
+    if chip.state == secure_element.ABSENT:
+        return ("NO SECURE ELEMENT", "No ATECC608 at 0x60:", "check the wiring or", "the setting.")
+    if chip.state == secure_element.FOREIGN:
+        return ("CHIP IN USE", "The ATECC608 is", "locked for another", "use: replace it.")
+    if accounts.needs_chip and chip.needs_locking:
+        return (
+            "CHIP NOT SET UP",
+            "This vault needs the",
+            "ATECC608 it was made",
+            "with: none here.",
+        )
+    return ()
+
+
+def _chip_failed(ctx: "Context", error: Exception) -> None:
+    ctx.show(Message("SECURE ELEMENT", (str(error), "The vault stays", "locked.")))
+
+
 def setup(ctx: "Context") -> None:
     if not ctx.vault.writable:
         ctx.show(
             Message("NO VAULT", ("Maintenance mode:", "restart without", "holding A to set up."))
         )
         return
+    # Without a secure element the key comes from the PIN alone: a copy of the flash is
+    # guessed offline (README, security model), so say it here.
+    warning = "No secure element: a copy of the flash is guessed offline. Use 10+ digits."
+    if ctx.vault.chip is not None:
+        warning = "Secure element: a copy of the flash is useless without it."
     ctx.show(
         Message(
             "NEW TOKEN",
             (
-                # Without a secure element the key comes from the PIN alone: a copy of the
-                # flash is guessed offline (README, security model), so say it here.
-                "No secure element: a copy of the flash is guessed offline. Use 10+ digits.",
+                warning,
                 "A/C: change digit",
                 "B: add, hold B: done",
             ),
@@ -102,11 +139,34 @@ def _save(ctx: "Context", new_pin: str, go_on: "Callable[[Any], None]") -> None:
     go_on(ctx)
 
 
+def _lock_chip(ctx: "Context", new_pin: str, go_on: "Callable[[Any], None]") -> None:
+    """A blank secure element is configured and locked before the first vault: that cannot
+    be undone (the chip then only serves a smartkey), so the token says so and asks."""
+    chip = ctx.vault.chip
+    if ctx.vault.state == vault.UNLOCKED or chip is None or not chip.needs_locking:
+        go_on(ctx)
+        return
+    question = (
+        "Set up the ATECC608?",
+        "Its slots are locked",
+        "for good: it serves",
+        "only smartkey then.",
+    )
+    if ctx.ask(question, destructive=True):
+        go_on(ctx)
+    else:
+        ctx.show(
+            Message(
+                "NOT SET UP", ("No PIN without the", "secure element.", "B: start again"), setup
+            )
+        )
+
+
 # What setting a PIN does once it was typed twice, in order. A step is ``step(ctx, new_pin,
 # go_on)``: it shows what it must (a question through ``ctx.ask``, a progress message), then
 # calls ``go_on(ctx)``; a step that fails shows why and does not. A step that only a new token
 # needs checks ``ctx.vault.state != vault.UNLOCKED`` (a PIN change runs with the vault open).
-PIN_STEPS = (_save,)
+PIN_STEPS = (_lock_chip, _save)
 
 
 def change_pin(ctx: "Context") -> None:
@@ -159,7 +219,12 @@ def _check(ctx: "Context", entered: str) -> None:
         return
     guard.begin_attempt()  # before the check: a power cut now still counts the try
     ctx.show_now(Message("CHECKING", ("",)))
-    if ctx.vault.unlock(entered):
+    try:
+        opened = ctx.vault.unlock(entered)
+    except vault.VaultError as error:  # the secure element failed, or its tries are spent
+        _chip_failed(ctx, error)
+        return
+    if opened:
         guard.succeeded()
         if ctx.vault.recovered:
             ctx.show(
@@ -223,7 +288,12 @@ def recheck(title: str, then: "Callable[[Any], None]") -> PinEntry:
             return
         guard.begin_attempt()  # before the check, as at unlock
         ctx.show_now(Message("CHECKING", ("",)))
-        if ctx.vault.check_pin(pin):
+        try:
+            right = ctx.vault.check_pin(pin)
+        except vault.VaultError as error:  # the secure element failed
+            _chip_failed(ctx, error)
+            return
+        if right:
             guard.succeeded()
             then(ctx)
         elif guard.exhausted:
