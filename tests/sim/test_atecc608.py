@@ -610,3 +610,27 @@ def test_the_driver_cannot_wake_the_chip_at_400_khz():
     with pytest.raises(OSError):
         driver.ATECC(host.i2c)
     assert not chip.awake
+
+
+# -- on the virtual board ----------------------------------------------------------------------
+
+
+def test_the_virtual_board_keeps_the_chips_eeprom_and_cuts_its_power(tmp_path):
+    from smartkey.sim import VirtualBoard
+
+    drive = tmp_path / "drive"
+    with VirtualBoard(drive, utc=1_700_000_000, atecc608=True) as board:
+        chip = board.atecc608
+        assert chip is not None and 0x60 in board.bus
+        board.step(1.0)
+        assert not chip.config_locked  # a token without the setting never configures it
+        chip.set_counter(0, 5)
+        chip.tempkey.load(bytes(32), random=False)
+        board.power_cycle()
+        assert not chip.tempkey.valid and chip.counter(0) == 5
+        image = chip.dump()
+    with VirtualBoard(drive, utc=1_700_000_000, atecc608=True) as again:
+        assert again.atecc608 is not None and again.atecc608.dump() == image
+    with VirtualBoard(tmp_path / "other", utc=1_700_000_000, atecc608=True) as other:
+        assert other.atecc608 is not None
+        assert other.atecc608.serial_number != chip.serial_number

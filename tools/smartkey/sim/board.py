@@ -18,6 +18,7 @@ from typing import Any
 from smartkey import profiles
 from smartkey.deploy import DEVICE_LIBRARIES, FIRMWARE_PACKAGE, SOURCE, install_firmware
 from smartkey.sim import fakes, loader
+from smartkey.sim.atecc608 import ATECC608
 from smartkey.sim.bus import I2CBus
 from smartkey.sim.ds3231 import DS3231
 from smartkey.sim.heap import Heap
@@ -72,6 +73,7 @@ class VirtualBoard:
         display: bool = True,
         wiring: dict[str, str] | None = None,
         rtc: bool = True,
+        atecc608: bool = False,
         seed: int = 0,
         circuitpython: str = "10.1.4",
         heap_free: int = 186_064,
@@ -100,6 +102,17 @@ class VirtualBoard:
             self.bus.attach(self.oled)
         if rtc:
             self.bus.attach(self.rtc)
+        # An ATECC608 soldered to the board: its EEPROM in a file beside the drive, like nvm, so
+        # a new VirtualBoard on the same drive finds the chip as it was. Datasheet timing.
+        self.atecc608: ATECC608 | None = None
+        if atecc608:
+            self.atecc608 = ATECC608(
+                lambda: self.scheduler.now,
+                serial=hashlib.sha256(str(self.drive).encode() + b" atecc608").digest()[:6],
+                path=self.drive.with_name(self.drive.name + ".atecc608"),
+                seed=seed,
+            )
+            self.bus.attach(self.atecc608)
         self.hid = HidHost(layout)
         uid = uid if uid is not None else hashlib.sha256(str(self.drive).encode()).digest()[:8]
         self.state = BoardState(
@@ -228,6 +241,8 @@ class VirtualBoard:
         if self._powered:
             self.scheduler.stop()
             self._powered = False
+            if self.atecc608 is not None:
+                self.atecc608.power_off()  # a reset of the RP2040 alone leaves it powered
             self.state.heap.stop()
 
     def fake(self, name: str) -> types.ModuleType:
