@@ -149,16 +149,18 @@ def test_bad_frames_get_a_clear_error_and_the_token_carries_on(board, frame, cod
 
 
 OPS = ["info", "list", "check", "time", "add", "item", "rename", "remove", "reorder", "wipe",
-       "set_time", "set_trim", "config", "selftest", "nonsense"]  # fmt: skip
+       "set_time", "set_trim", "config", "selftest", "pair", "prove", "nonsense"]  # fmt: skip
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
     max_leaves=10,
 )
+HEX = st.binary(min_size=0, max_size=70).map(bytes.hex)  # pairing's fields, some of valid size
 REQUESTS = st.fixed_dictionaries(
     {"v": st.sampled_from([1, 1, 1, 2, "1", None]), "op": st.sampled_from(OPS)},
     optional={"id": JSON_VALUES, "index": JSON_VALUES, "start": JSON_VALUES, "count": JSON_VALUES,
-              "order": JSON_VALUES, "account": JSON_VALUES, "utc": JSON_VALUES},
+              "order": JSON_VALUES, "account": JSON_VALUES, "utc": JSON_VALUES,
+              "host": HEX | JSON_VALUES, "nonce": HEX | JSON_VALUES, "challenge": HEX},
 )  # fmt: skip
 FRAMES = st.lists(
     st.one_of(
