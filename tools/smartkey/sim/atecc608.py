@@ -7,7 +7,8 @@ vendor's host library (``lib/calib``, ``lib/host/atca_host.c``):
   held low for tWLO ≥ 60 µs. On a shared bus that is any long enough run of low bits, counted
   at the controller's clock (``I2CBus.sda_low``): a write to address 0x00 at 100 kHz is 80 µs,
   but only 20 µs at 400 kHz. Asleep (or in idle) the chip NACKs its address. After the wake it
-  NACKs for tWHI (1.5 ms), then answers its first read with the wake status ``04 11 33 43``.
+  NACKs for tWHI (1.5 ms, times ``time_scale``), then answers its first read with the wake
+  status ``04 11 33 43``.
 - I2C word addresses (section 6.2): 0x00 reset (the next read starts the output buffer again),
   0x01 sleep (volatile state lost), 0x02 idle (kept), 0x03 command.
 - Command packets (section 7.1): count, opcode, param1, param2 (little-endian), data,
@@ -16,7 +17,10 @@ vendor's host library (``lib/calib``, ``lib/host/atca_host.c``):
 - While a command runs the chip NACKs; the time it takes is the datasheet's maximum for the
   opcode and the clock divider in ChipMode (``atecc608_commands.EXECUTION_MS``) times
   ``time_scale`` (1.0: the guarantee a firmware must be written for; real parts are faster).
-  Each command is logged in ``commands`` with that time, for the bench.
+  Each command is logged in ``commands`` with that time, for the bench. adafruit_atecc 1.3.2
+  waits less than these (1 ms after its wake pulse; 3 ms for Info, 9 for Nonce, 28 for Write,
+  34 for Lock, 22 for Counter, its read retries taking no simulated time): it works on a chip
+  at ``time_scale`` 0.45 or less, not at 1.0.
 - Responses (section 7.2): count, data, CRC; status packets carry one byte: 0x00 success,
   0x01 CheckMac miscompare, 0x03 parse error, 0x0F execution error, 0x11 after wake, 0xEE
   when the watchdog would expire before the command finished (it is not run), 0xFF CRC or
