@@ -21,8 +21,8 @@ Choices where the public documents are silent: Counter runs whatever the lock st
 data and OTP zones are unreadable until the data zone is locked; a 32-byte Write to config block
 0 or 2 leaves bytes 0–15 and 84–87 as they are while a 4-byte one that touches them is refused;
 the data zone's Lock summary is the CRC of the 16 slots in order, then the OTP zone; every use of
-a LimitedUse key counts (GenDig and HMAC as well as MAC and CheckMac), before its result, so a
-refused or failed check is still a try.
+a LimitedUse key counts (GenDig and HMAC as well as MAC and CheckMac) before the digest, so a
+failed CheckMac is still a try, while a use refused at the limit changes nothing.
 
 Not modelled (a command that needs them answers with an execution or parse error, never with a
 made-up result): encrypted reads, encrypted writes before the data lock, ECC (GenKey, Sign,
