@@ -102,6 +102,14 @@ def asked_for_a_second(output):
     return len(clocks) >= 3 and is_question(drawn[-1][0])
 
 
+def answer_the_next_question(terminal):
+    """Press B on the next question the simulator draws, once it has been readable for half a
+    second (a press counts only then)."""
+    start = len(terminal.output)
+    terminal.read_until(lambda out: asked_for_a_second(out[start:]))
+    terminal.send("b")
+
+
 def wait_until_unlocked(port, timeout=60.0):
     """Ask the token over its data channel until it reports itself unlocked."""
     deadline = time.monotonic() + timeout
@@ -154,14 +162,24 @@ def test_the_smartkey_cli_provisions_the_running_simulator(sim):
     terminal.read_until(lambda out: "long press B" in out)
     wait_until_unlocked(port)
     env = dict(os.environ, XDG_RUNTIME_DIR=str(tmp_path / "run"))
+    # First this computer pairs with the token: B in the simulator, "y" here.
+    pair = subprocess.Popen(
+        [*SMARTKEY, "pair"], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        answer_the_next_question(terminal)
+        output, _ = pair.communicate(b"y\n", timeout=60)
+    finally:
+        if pair.poll() is None:
+            pair.kill()
+    assert pair.returncode == 0 and b"Paired with token" in output, output.decode()
     uri = "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub"
     add = subprocess.Popen(
         [*SMARTKEY, "add", uri], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     try:
-        # A press counts only once the question has been readable for half a second.
-        terminal.read_until(asked_for_a_second)
-        terminal.send("b")
+        answer_the_next_question(terminal)
         output, _ = add.communicate(timeout=60)
     finally:
         if add.poll() is None:
