@@ -389,7 +389,8 @@ def test_write_config_always_never_and_slot_sizes():
     assert host.command(op.OP_READ, 0x02, SLOT_CLEAR << 3 | 1 << 8) == bytes(4)
 
 
-def test_an_encrypted_write_needs_a_gendig_of_the_write_key_and_its_mac():
+@pytest.mark.parametrize("zone", [0x82, 0xC2])  # Microchip's documents; CryptoAuthLib
+def test_an_encrypted_write_needs_a_gendig_of_the_write_key_and_its_mac(zone):
     chip, host, _, _ = provisioned()
     sn = serial(chip)
     num_in = bytes(range(20))
@@ -398,7 +399,7 @@ def test_an_encrypted_write_needs_a_gendig_of_the_write_key_and_its_mac():
         rand_out = host.command(op.OP_NONCE, 0x00, 0, num_in)
         host.command(op.OP_GENDIG, 0x02, SLOT_KEY)
         tempkey = gendig_tempkey(KEY, 0x02, SLOT_KEY, sn, nonce_tempkey(rand_out, num_in))
-        zone, address = 0xC2, SLOT_MATCH << 3
+        address = SLOT_MATCH << 3
         mac = hashlib.sha256(
             tempkey + bytes([0x12, zone]) + address.to_bytes(2, "little") + sn[8:9] + sn[0:2]
             + bytes(25) + plain
@@ -414,7 +415,10 @@ def test_an_encrypted_write_needs_a_gendig_of_the_write_key_and_its_mac():
     encrypted(match_block(96))
     assert host.command(op.OP_READ, 0x82, SLOT_MATCH << 3) == match_block(96)
     with pytest.raises(ChipError):  # TempKey was used up by the write
-        host.command(op.OP_WRITE, 0xC2, SLOT_MATCH << 3, bytes(64))
+        host.command(op.OP_WRITE, zone, SLOT_MATCH << 3, bytes(64))
+    with pytest.raises(ChipError) as refused:  # a slot that takes clear writes only
+        host.command(op.OP_WRITE, zone, SLOT_CLEAR << 3, bytes(64))
+    assert refused.value.status == EXECUTION_ERROR
 
 
 # -- counters ----------------------------------------------------------------------------------

@@ -8,14 +8,13 @@ refuses. Section numbers are those of the ATECC608A datasheet (DS40001977) and i
 successor, whose command sections share numbering.
 
 Modelled: Info (Revision), Random, Nonce (random and pass-through), Read in clear text, Write in
-clear text (config, OTP and data zones, 4 and 32 bytes) and encrypted (32 bytes to a data slot
-whose WriteConfig asks for it, Param1 bit 6 set as CryptoAuthLib's ``calib_write_enc`` sends it,
-after a GenDig of its WriteKey), Lock (config, data, single slot; with summary CRC
-or without), Counter, SHA (SHA-256 and HMAC with a slot key), GenDig (config, OTP and data
-zones), MAC and CheckMac (with the authorization a matching CheckMac grants). Key use follows
-SlotConfig/KeyConfig once the data zone is locked: NoMac, ReqRandom, ReqAuth/AuthKey, and
-LimitedUse, which on the 608 counts each use on Counter[0] (section 3.2.6) up to its maximum or
-to the CountMatch value.
+clear text (config, OTP and data zones, 4 and 32 bytes) and encrypted (32 bytes and their MAC
+to a data slot whose WriteConfig asks for it, after a GenDig of its WriteKey), Lock (config,
+data, single slot; with summary CRC or without), Counter, SHA (SHA-256 and HMAC with a slot
+key), GenDig (config, OTP and data zones), MAC and CheckMac (with the authorization a matching
+CheckMac grants). Key use follows SlotConfig/KeyConfig once the data zone is locked: NoMac,
+ReqRandom, ReqAuth/AuthKey, and LimitedUse, which on the 608 counts each use on Counter[0]
+(section 3.2.6) up to its maximum or to the CountMatch value.
 
 Choices where the public documents are silent: Counter runs whatever the lock state; the
 data and OTP zones are unreadable until the data zone is locked; a 32-byte Write to config block
@@ -182,13 +181,16 @@ def write(chip: ATECC608, zone: int, address: int, data: bytes) -> bytes:
     if zone & 0x3C:
         raise _parse("Write: reserved zone bits set")
     size = 32 if zone & 0x80 else 4
-    encrypted = bool(zone & 0x40)
-    if len(data) != (size + 32 if encrypted else size):
-        raise _parse(f"Write of {size} bytes{' and a MAC' if encrypted else ''}: not {len(data)}")
     where = zone & 0x03
+    # 32 bytes of a data slot followed by their MAC: an encrypted write. Microchip's documents
+    # send it with Param1 0x82; CryptoAuthLib sets bit 6 as well (0xC2). The MAC covers
+    # Param1 as sent.
+    encrypted = where == 2 and size == 32 and len(data) == 64
+    if not encrypted and (len(data) != size or zone & 0x40):
+        raise _parse(f"Write of {size} bytes: {len(data)} bytes of data")
     if encrypted:
-        if where != 2 or size != 32 or not chip.data_locked:
-            raise _refuse("encrypted writes are modelled for data slots after the data lock only")
+        if not chip.data_locked:
+            raise _refuse("encrypted writes before the data lock are not modelled")
         slot, span = _slot_range(address, size)
         _check_writable(chip, slot, encrypted=True)
         chip.slots[slot][span] = _decrypt_write(chip, zone, address, slot, data)
@@ -480,7 +482,7 @@ def _check_writable(chip: ATECC608, slot: int, *, encrypted: bool = False) -> No
     write_config = zones.slot_config(chip.config, slot).write_config
     if write_config & 0x04:
         if not encrypted:
-            raise _refuse(f"slot {slot} takes only encrypted writes (Param1 bit 6 and a MAC)")
+            raise _refuse(f"slot {slot} takes only encrypted writes (32 bytes and a MAC)")
     elif write_config != 0x00 or encrypted:
         raise _refuse(f"slot {slot} refuses this write (WriteConfig {write_config:04b})")
 
