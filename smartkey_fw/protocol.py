@@ -5,7 +5,9 @@ A frame is one line of JSON (at most 1,024 bytes, ending in a newline): a reques
 ``{"v": 1, "id": 7, "op": "info", ...}`` gets exactly one reply ``{"v": 1, "id": 7, "ok": true,
 ...}`` or ``{"v": 1, "id": 7, "ok": false, "error": "locked", "message": "..."}``. A line that
 is too long, not JSON, or left half-sent for 2 s is dropped with an error reply. No reply ever
-carries a secret or a code; secrets only travel host to device, inside an ``add`` batch.
+carries an account's secret or a code; secrets only travel host to device, inside an ``add``
+batch. The one key a reply holds is a computer's own pairing key, once, after a yes on the
+token (pairing.py).
 
 The operations live in ``ops.py``, imported on the first frame: a token nobody provisions never
 compiles them. Each declares once what it needs, and the dispatcher enforces it:
