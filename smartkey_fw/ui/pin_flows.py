@@ -178,6 +178,9 @@ def change_pin(ctx: "Context") -> None:
 
 
 def _back_to_menu(key: str) -> "Callable[[Any], None]":
+    """``main_menu.back_to``, importing the menu only when used: these flows load at boot,
+    the menu when it is first opened."""
+
     def back(ctx: "Context") -> None:
         from smartkey_fw.ui import main_menu
 
