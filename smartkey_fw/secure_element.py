@@ -135,6 +135,16 @@ class ATECC608:
         reader cannot tell a status packet from a short read."""
         chip = self._chip
         try:
+            # Traffic to the OLED holds SDA low long enough to wake the chip too, and its
+            # watchdog then puts it to sleep 1.3 s later, whenever that falls: idle it first,
+            # so this command's wake starts a window of its own. The driver's own wake waits
+            # 1 ms; the chip may take tWHI = 1.5 ms to listen.
+            try:
+                chip.idle()
+            except OSError:
+                pass  # asleep already
+            chip.wakeup()
+            time.sleep(0.0015)
             chip._send_command(opcode, p1, p2, data)
         except (OSError, RuntimeError) as error:
             raise SecureElementError("no answer") from error

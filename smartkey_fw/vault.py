@@ -400,6 +400,8 @@ class Vault:
         set up first (a fresh X; a blank chip is configured and locked for good)."""
         self.chip_key = self.chip.provision() if self.chip is not None else None
         self._commit([], {}, [], 0, pin)
+        if self.chip is not None:
+            self.chip.arm(self.chip_key)  # the new PIN's MAC used one of its tries
 
     def commit(
         self,
@@ -455,7 +457,7 @@ class Vault:
             enc, mac, check = self._derive(pin, header, {})
             keys = (enc, mac)
             if self.chip_key is not None and self.state != EMPTY:
-                self.chip.arm(self.chip_key)  # the new PIN's MAC used one of its tries
+                self.chip.arm(self.chip_key)  # as in create()
         assert keys is not None
         generation = (_u32(self._header, 26) + 1) if self.state != EMPTY else 1
         if self.marks is not None:

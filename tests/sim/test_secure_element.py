@@ -1,0 +1,229 @@
+"""The token with an ATECC608 (docs/secure-element.md), on the virtual board with the emulated
+chip: setting it up (asked first, irreversible), unlocking, changing the PIN and exporting
+through it, wrong PINs that wipe while the chip can still be re-keyed, the chip's own limit when
+the token's counter is rewritten, and a clear screen for every way the chip can be missing or
+wrong."""
+
+import shutil
+
+from test_qr_export import scanned
+
+from board_helpers import (
+    ALICE_TOTP,
+    DEMO_PIN,
+    message_frame,
+    open_menu_at,
+    panel,
+    pin_frame,
+)
+from oled_text import code_on_screen, pyotp_view
+from se_helpers import (
+    KEY_SLOT,
+    TRIES,
+    chip_board,
+    choose_pin,
+    power_cycle,
+    provisioned,
+    set_up_with_chip,
+    tries_left,
+    unlock,
+)
+from smartkey import uri
+from smartkey.sim.buttons import enter_pin
+from smartkey_fw.ui.codes import EMPTY
+
+PIN = "314159"
+NEW_PIN = "27182818"
+WRONG = "999999"
+_SE_FLAG = 56  # vault header byte: the keys need the chip
+
+
+def wait_out_delay(board):
+    board.step(board.modules["smartkey_fw.pin"].PinGuard(board.state.nvm).delay() + 0.5)
+
+
+def demo_with_chip(tmp_path):
+    """A demo token whose vault was made through an already set-up chip: the demo accounts,
+    PIN 123456, behind the chip. (A blank chip is never locked for demo accounts.)"""
+    provisioned(tmp_path, PIN)
+    for copy in (tmp_path / "drive").glob("vault.*"):
+        copy.unlink()  # the demo's vault replaces the first one; the chip stays set up
+    return chip_board(tmp_path, demo=True)
+
+
+def test_setting_up_asks_before_locking_the_chip_then_unlocks_through_it(tmp_path):
+    board, chip = chip_board(tmp_path)
+    with board:
+        choose_pin(board, PIN)
+        board.step(0.6)
+        board.press("A")  # no: nothing is locked, no vault without the chip
+        board.step(0.5)
+        assert not chip.config_locked
+        assert not (board.drive / "vault.bin").exists()
+        assert panel(board) == message_frame(
+            board, "NOT SET UP", ("No PIN without the", "secure element.", "B: start again")
+        )
+        board.press("B")  # start again, and say yes this time
+        set_up_with_chip(board, PIN)
+        assert chip.config_locked and chip.data_locked
+        stored = (board.drive / "vault.bin").read_bytes()
+        assert stored[_SE_FLAG] == 1
+        assert bytes(chip.slots[KEY_SLOT][:32]) not in stored  # the vault keeps X encrypted
+        assert panel(board) == message_frame(board, "EMPTY", EMPTY)
+
+        power_cycle(board, chip)
+        board.step(1.0)
+        assert panel(board) == pin_frame(board, "10 tries left")
+        unlock(board, PIN)
+        assert panel(board) == message_frame(board, "EMPTY", EMPTY)
+        assert tries_left(chip) == TRIES  # the correct PIN gave the chip its tries back
+
+
+def test_codes_change_pin_and_export_work_through_the_chip(tmp_path):
+    board, chip = demo_with_chip(tmp_path)
+    with board:
+        board.step(3.0)  # the demo vault is made at boot, through the chip
+        unlock(board, DEMO_PIN)
+        assert code_on_screen(board) == pyotp_view(board, ALICE_TOTP)
+        assert tries_left(chip) == TRIES
+
+        open_menu_at(board, "change_pin")
+        board.press("B")
+        enter_pin(board, DEMO_PIN)  # the current PIN, checked through the chip
+        board.step(2.0)
+        enter_pin(board, NEW_PIN)
+        enter_pin(board, NEW_PIN)
+        board.step(2.0)
+        board.press("B")  # PIN SET
+        assert tries_left(chip) == TRIES
+
+        power_cycle(board, chip)
+        unlock(board, DEMO_PIN)  # the old PIN no longer opens it (a demo token says so)
+        assert panel(board) == pin_frame(board, "Wrong PIN; try 123456")
+        unlock(board, NEW_PIN)
+        assert code_on_screen(board) == pyotp_view(board, ALICE_TOTP)
+
+        open_menu_at(board, "export")
+        board.press("B")
+        enter_pin(board, NEW_PIN)
+        board.press_later("B", after=2.5)  # yes, show the secret
+        board.step(3.0)
+        assert tries_left(chip) == TRIES  # the PIN asked again was counted, then given back
+        (text,) = scanned(board, tmp_path)
+        assert uri.parse(text).secret == b"12345678901234567890"  # alice's, as a phone reads it
+
+
+def test_wrong_pins_wipe_while_the_chip_can_still_be_rekeyed(tmp_path):
+    provisioned(tmp_path, PIN)
+    board, chip = chip_board(tmp_path)
+    with board:
+        key_before = bytes(chip.slots[KEY_SLOT][:32])
+        for _attempt in range(10):
+            wait_out_delay(board)
+            enter_pin(board, WRONG)
+        board.step(0.5)
+        assert not any(board.drive.glob("vault.*"))
+        assert panel(board) == message_frame(
+            board, "ERASED", ("Too many wrong PINs:", "all accounts erased.", "B: set up again")
+        )
+        # The wipe overwrote X: no copy of the old vault can open again, on any flash.
+        assert bytes(chip.slots[KEY_SLOT][:32]) != key_before
+        assert tries_left(chip) == 1  # the token stopped one short of the chip's limit
+
+        board.press("B")
+        choose_pin(board, NEW_PIN)  # no question: the chip is already ours, it is re-keyed
+        board.step(2.0)
+        board.press("B")
+        assert panel(board) == message_frame(board, "EMPTY", EMPTY)
+        power_cycle(board, chip)
+        unlock(board, NEW_PIN)
+        assert panel(board) == message_frame(board, "EMPTY", EMPTY)
+        assert tries_left(chip) == TRIES
+
+
+def test_rewriting_the_tokens_counter_stops_at_the_chips_limit_across_power_cuts(tmp_path):
+    """Someone with the token's REPL resets the nvm counter before every try and cuts the
+    power after it: the token's own limit never comes, the chip's does."""
+    provisioned(tmp_path, PIN)
+    board, chip = chip_board(tmp_path)
+    with board:
+        unlock(board, PIN)  # the owner's last unlock: the chip's full limit ahead
+        macs = 0
+        for _attempt in range(TRIES + 3):
+            board.state.nvm[0:8] = b"\xa5\x00\xff\xa5" * 2  # zero failures, both copies
+            power_cycle(board, chip)
+            before = sum(1 for name, _ in chip.commands if name == "MAC")
+            unlock(board, WRONG)
+            macs += sum(1 for name, _ in chip.commands if name == "MAC") - before
+        assert tries_left(chip) == 0
+        assert (board.drive / "vault.bin").exists()  # the token never reached its own wipe
+        # Every try reached the chip; the ones beyond its limit were refused before any MAC.
+        assert macs == TRIES + 3
+        board.state.nvm[0:8] = b"\xa5\x00\xff\xa5" * 2
+        power_cycle(board, chip)
+        unlock(board, PIN)  # even the right PIN: the chip refuses to compute
+        assert panel(board) == message_frame(
+            board, "SECURE ELEMENT", ("the chip's tries are used up", "The vault stays", "locked.")
+        )
+
+
+def test_with_the_setting_and_no_chip_the_token_asks_no_pin(tmp_path):
+    board, _ = chip_board(tmp_path, chip=False)
+    with board:
+        board.step(0.5)
+        assert panel(board) == message_frame(
+            board,
+            "NO SECURE ELEMENT",
+            ("No ATECC608 at 0x60:", "check the wiring or", "the setting."),
+        )
+        assert not (board.drive / "vault.bin").exists()
+
+
+def test_a_chip_locked_for_another_use_is_refused_and_left_alone(tmp_path):
+    board, chip = chip_board(tmp_path)
+    chip.config[87] = 0x00  # its configuration zone locked as shipped: someone else's chip
+    with board:
+        board.step(0.5)
+        assert panel(board) == message_frame(
+            board, "CHIP IN USE", ("The ATECC608 is", "locked for another", "use: replace it.")
+        )
+        board.press("B")
+        board.step(1.0)
+        assert not chip.data_locked
+        assert not (board.drive / "vault.bin").exists()
+
+
+def test_a_vault_made_with_the_chip_opens_with_no_other(tmp_path):
+    provisioned(tmp_path, PIN)
+    (tmp_path / "atecc608.bin").rename(tmp_path / "ours.bin")
+    board, _ = chip_board(tmp_path, chip=False, setting="")  # the setting taken out
+    with board:
+        board.step(0.5)
+        assert panel(board) == message_frame(
+            board, "NEEDS ITS CHIP", ("This vault needs its", "ATECC608: set", "SECURE_ELEMENT.")
+        )
+    board, _ = chip_board(tmp_path)  # a new, blank chip in its place
+    with board:
+        board.step(0.5)
+        assert panel(board) == message_frame(
+            board,
+            "CHIP NOT SET UP",
+            ("This vault needs the", "ATECC608 it was made", "with: none here."),
+        )
+    shutil.copy(tmp_path / "ours.bin", tmp_path / "atecc608.bin")  # its own chip back
+    board, _ = chip_board(tmp_path)
+    with board:
+        unlock(board, PIN)
+        assert panel(board) == message_frame(board, "EMPTY", EMPTY)
+
+
+def test_a_chip_that_stops_answering_keeps_the_vault_locked_and_says_so(tmp_path):
+    provisioned(tmp_path, PIN)
+    board, chip = chip_board(tmp_path)
+    with board:
+        board.step(0.5)
+        board.bus.detach(chip.address)  # a loose wire after boot
+        unlock(board, PIN)
+        assert panel(board) == message_frame(
+            board, "SECURE ELEMENT", ("no answer", "The vault stays", "locked.")
+        )
