@@ -12,12 +12,14 @@ from rp2040_helpers import (
     run_cli,
     run_cli_on_port,
     shows_code,
+    title,
     type_pin,
     wait_title,
     yes_when_asked,
 )
 
 from board_helpers import T0, panel, pin_frame
+from oled_text import read_lines
 from smartkey.rp2040 import EmulatedBoard
 
 PIN = "246810"
@@ -63,6 +65,20 @@ def test_a_token_from_first_boot_to_codes_across_power_cuts(tmp_path, builds):
         result = run_cli(board, "time", "sync")
         assert result.exit_code == 0, result.output
         assert abs(board.rtc.now() - board.utc()) < 0.1
+
+        # Pairing: the code on the OLED is the one the CLI prints; B there, "y" here.
+        shown = []
+
+        def answer():
+            shown.extend(text for _top, _scale, text in read_lines(board.oled.frame()))
+            board.press_later("B", after=0.7)
+
+        board.when(lambda: title(board) == "CONFIRM", answer)
+        paired = run_cli_on_port(board, "pair", input="y\n")
+        assert paired.returncode == 0, paired.stdout + paired.stderr
+        code = re.search(r"Pairing code: (\d{3} \d{3})", paired.stdout).group(1)
+        assert any(text.endswith(code) for text in shown), shown
+        board.wait_until(lambda: title(board) != "CONFIRM", 10)  # its yes must not answer the next
 
         # Three accounts through the unmodified CLI on a pseudo-terminal, each after a yes.
         for uri, _algorithm, _digits in ACCOUNTS:
