@@ -17,9 +17,10 @@ for path in (ROOT, ROOT / "tools" / "smartkey" / "sim" / "fakes"):
 
 from rich.console import Console  # noqa: E402
 
-from bench import atecc608, board, circuitpython, otp, rp2040  # noqa: E402
+from bench import atecc608, board, circuitpython, otp, rp2040, secure_element  # noqa: E402
 
-SECTIONS = [otp, board, atecc608, circuitpython, rp2040]  # rp2040 boots an emulator: minutes
+# rp2040 boots an emulator: minutes
+SECTIONS = [otp, board, atecc608, secure_element, circuitpython, rp2040]
 
 
 def main() -> None:

@@ -40,7 +40,7 @@ _OP_COUNTER = const(0x24)
 _ZONE_DATA_32 = const(0x82)
 _ZONE_DATA_32_ENCRYPTED = const(0xC2)  # bit 6: the data is encrypted and a MAC follows
 _EXECUTION_ERROR = const(0x0F)
-# The ATECC608's maximum execution times (ms): a response read before then is NACKed. The
+# The ATECC608's maximum execution times (ms): how long to keep polling for a response. The
 # driver's own table is the older ATECC508A's, shorter for Nonce, MAC, GenDig and Write, so
 # the token times every command itself.
 _MS_READ = const(5)
@@ -50,6 +50,7 @@ _MS_GENDIG = const(25)
 _MS_NONCE = const(20)
 _MS_LOCK = const(35)
 _MS_COUNTER = const(25)
+_POLL_MS = const(2)
 _LOCK_CONFIG = const(87)
 _LOCK_DATA = const(86)
 
@@ -148,15 +149,17 @@ class ATECC608:
             chip._send_command(opcode, p1, p2, data)
         except (OSError, RuntimeError) as error:
             raise SecureElementError("no answer") from error
-        time.sleep(ms / 1000)
+        # The chip NACKs its address until the command is done: poll, up to its maximum
+        # execution time and a margin (a real chip is usually much faster than the maximum).
         packet = bytearray(length + 3)
-        for _ in range(20):
+        for _ in range(ms // _POLL_MS + 10):
+            time.sleep(_POLL_MS / 1000)
             try:
                 with chip._i2c_device as i2c:
                     i2c.readinto(packet)
                 break
             except OSError:
-                time.sleep(0.001)  # still executing: the chip NACKs
+                pass
         else:
             raise SecureElementError("no answer")
         size = packet[0]
