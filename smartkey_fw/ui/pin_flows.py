@@ -80,20 +80,31 @@ def setup(ctx: "Context") -> None:
             Message("NO VAULT", ("Maintenance mode:", "restart without", "holding A to set up."))
         )
         return
-    # Without a secure element the key comes from the PIN alone: a copy of the flash is
-    # guessed offline (README, security model), so say it here.
-    warning = "No secure element: a copy of the flash is guessed offline. Use 10+ digits."
     if ctx.vault.chip is not None:
-        warning = "Secure element: a copy of the flash is useless without it."
+        ctx.show(
+            Message(
+                "NEW TOKEN",
+                (
+                    "Secure element: a copy of the flash is useless without it.",
+                    "A/C: change digit",
+                    "B: add, hold B: done",
+                ),
+                _new_pin,
+                any_button=True,
+            )
+        )
+        return
     ctx.show(
         Message(
             "NEW TOKEN",
             (
-                warning,
+                # Without a secure element the key comes from the PIN alone: a copy of the
+                # flash is guessed offline (README, security model), so say it here.
+                "No secure element: a copy of the flash is guessed offline. Use 10+ digits.",
                 "A/C: change digit",
                 "B: add, hold B: done",
             ),
-            lambda ctx: ctx.show(new_pin_entry()),
+            _new_pin,
             any_button=True,
         )
     )
