@@ -227,3 +227,22 @@ def test_a_chip_that_stops_answering_keeps_the_vault_locked_and_says_so(tmp_path
         assert panel(board) == message_frame(
             board, "SECURE ELEMENT", ("no answer", "The vault stays", "locked.")
         )
+
+
+def test_a_power_cut_between_the_two_locks_is_finished_at_the_next_setup(tmp_path):
+    board, chip = chip_board(tmp_path)
+    with board:
+        board.step(0.5)
+        # What a cut right after the configuration lock leaves: the token's configuration,
+        # locked; the data zone not.
+        image = board.modules["smartkey_fw.secure_element"]._config_image()
+        chip.config[16:84] = image[0:68]
+        chip.config[88:128] = image[72:112]
+        chip.config[87] = 0x00
+        power_cycle(board, chip)
+        set_up_with_chip(board, PIN)  # asked again: the chip is still not usable
+        assert chip.data_locked
+        power_cycle(board, chip)
+        unlock(board, PIN)
+        assert panel(board) == message_frame(board, "EMPTY", EMPTY)
+        assert tries_left(chip) == TRIES
