@@ -189,14 +189,17 @@ class ATECC608:
             self._config[32 * number : 32 * number + 32] = block
 
     def _classify(self) -> int:
-        config = self._config
-        if config[_LOCK_CONFIG] != 0:
+        if self._config[_LOCK_CONFIG] != 0:
             return BLANK
+        if not self._configured():
+            return FOREIGN
+        return OURS if self._config[_LOCK_DATA] == 0 else HALF
+
+    def _configured(self) -> bool:
+        """Does the configuration read from the chip hold ours (counters and locks aside)?"""
         image = _config_image()
-        for start, end in _OURS:
-            if config[start:end] != image[start - 16 : end - 16]:
-                return FOREIGN
-        return OURS if config[_LOCK_DATA] == 0 else HALF
+        config = self._config
+        return all(config[start:end] == image[start - 16 : end - 16] for start, end in _OURS)
 
     @property
     def needs_locking(self) -> bool:
@@ -280,7 +283,7 @@ class ATECC608:
                 if word != 21 and config[at : at + 4] != self._config[at : at + 4]:
                     self._command(_OP_WRITE, 0, word, config[at : at + 4], 1, _MS_WRITE)
             self._read_config()
-            if self._classify() == FOREIGN or self._config[16:52] != image[0:36]:
+            if not self._configured():
                 raise SecureElementError("configuration did not read back")
             self._lock(0)
             self._read_config()
