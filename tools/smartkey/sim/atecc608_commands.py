@@ -35,12 +35,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from smartkey.sim import atecc608_zones as zones
-
-if TYPE_CHECKING:
-    from smartkey.sim.atecc608 import ATECC608
 
 SUCCESS = 0x00
 MISCOMPARE = 0x01
@@ -120,6 +117,38 @@ class TempKey:
         self.gen_dig_data = False
         self.no_mac = False
         self.key_id = 0
+
+
+class ATECC608(Protocol):
+    """What the commands use of the chip (``smartkey.sim.atecc608.ATECC608``)."""
+
+    config: bytearray
+    otp: bytearray
+    slots: list[bytearray]
+    tempkey: TempKey
+    sha_context: Any
+    authorized: int | None
+
+    @property
+    def config_locked(self) -> bool: ...
+
+    @property
+    def data_locked(self) -> bool: ...
+
+    @property
+    def serial_number(self) -> bytes: ...
+
+    def random_bytes(self) -> bytes: ...
+
+    def counter(self, which: int) -> int: ...
+
+    def set_counter(self, which: int, value: int) -> None: ...
+
+    def count_match(self) -> int | None: ...
+
+    def slot_unlocked(self, slot: int) -> bool: ...
+
+    def nonvolatile_changed(self) -> None: ...
 
 
 # -- commands -----------------------------------------------------------------------------------
