@@ -108,10 +108,7 @@ def _account(index: int, count: int, record: Any) -> Account:
     names = record if isinstance(record, dict) else {}
     with fields.context(fields.entry(index, count, names.get("issuer"), names.get("label"), WHAT)):
         record = fields.obj(record, "the entry")
-        type_name = fields.text(record, "type")
-        kind = _TYPES.get(type_name.upper() if type_name.isascii() else type_name)
-        if kind is None:
-            raise ValueError(f"type {type_name[:20]!r} is not supported (TOTP, HOTP, STEAM)")
+        kind = fields.kind(record, "type", _TYPES)
         label = fields.text(record, "label", "")
         if "issuer" in record:
             issuer = fields.text(record, "issuer", "")

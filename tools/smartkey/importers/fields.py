@@ -117,6 +117,18 @@ def algorithm(record: dict[str, Any], key: str) -> str:
     return name
 
 
+def kind(
+    record: dict[str, Any], key: str, kinds: dict[str, str], default: str | None = None
+) -> str:
+    """The account type named in field ``key`` (any case): ``kinds`` maps the app's names of
+    the types it has to smartkey's ("totp", "hotp", "steam")."""
+    value = text(record, key, default)
+    found = kinds.get(value.upper() if value.isascii() else value)
+    if found is None:
+        raise ValueError(f"{key} {value[:20]!r} is not supported ({', '.join(kinds)})")
+    return found
+
+
 def secret(record: dict[str, Any], key: str = "secret") -> bytes:
     """A base32 secret field; its errors name the secret but never quote it."""
     return b32decode(text(record, key))

@@ -101,10 +101,7 @@ def _account(
     name = token.get("labelAlt") or token.get("label")
     with fields.context(fields.entry(index, count, issuer, name, what)):
         token = fields.obj(record, "the token")
-        type_name = fields.text(token, "type")
-        kind = _TYPES.get(type_name.upper() if type_name.isascii() else type_name)
-        if kind is None:
-            raise ValueError(f"type {type_name[:20]!r} is not supported (TOTP, HOTP)")
+        kind = fields.kind(token, "type", _TYPES)
         label_prefix = fields.text(token, "issuerExt", "")
         if kind == "totp" and label_prefix == _STEAM_ISSUER:
             kind = "steam"

@@ -78,10 +78,7 @@ def _account(index: int, count: int, record: Any) -> Account:
         name = fields.text(otp, "account", "")
         if not name:
             name = split_label(fields.text(otp, "label", ""), issuer)[1]
-        token_type = fields.text(otp, "tokenType", "TOTP")
-        kind = _TOKEN_TYPES.get(token_type)
-        if kind is None:
-            raise ValueError(f"tokenType {token_type[:20]!r} is not supported (TOTP, HOTP, STEAM)")
+        kind = fields.kind(otp, "tokenType", _TOKEN_TYPES, "TOTP")
         hotp = kind == "hotp"
         return Account(
             secret=fields.secret(service),
