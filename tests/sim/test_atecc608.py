@@ -135,6 +135,9 @@ def test_the_packets_the_emulator_sends_are_the_published_ones():
     host.send(op.OP_RANDOM, 0)
     host.clock.advance(0.023)
     assert host.read_packet() == PACKETS["Random response before the config lock"]
+    host.write(b"\x03" + PACKETS["Nonce command"])  # the published packet, byte for byte
+    host.clock.advance(0.020)
+    assert host.read_packet() == PACKETS["Random response before the config lock"]
     host.send(op.OP_INFO, 0x07)  # an Info mode that does not exist
     host.clock.advance(0.005)
     assert host.read_packet() == PACKETS["parse error status"]
