@@ -80,14 +80,9 @@ def _account(index: int, count: int, record: Any) -> Account:
         if kind not in TYPES:
             raise ValueError(f"type {kind[:20]!r} is not supported (only {', '.join(TYPES)})")
         info = fields.mapping(record, "info")
-        hotp = kind == "hotp"
         return Account(
             secret=fields.secret(info),
             name=fields.text(record, "name", ""),
             issuer=fields.text(record, "issuer", ""),
-            type=kind,
-            algorithm=fields.algorithm(info, "algo"),
-            digits=fields.integer(info, "digits", 6),
-            period=30 if hotp else fields.integer(info, "period", 30),
-            counter=fields.integer(info, "counter") if hotp else 0,
+            **fields.codes(info, kind, "algo"),
         )

@@ -121,14 +121,6 @@ def _account(index: int, count: int, record: Any) -> Account:
                 name = strip_issuer(name, issuer)
             else:
                 issuer, name = "", label
-        hotp = kind == "hotp"
         return Account(
-            secret=fields.secret(record),
-            name=name,
-            issuer=issuer,
-            type=kind,
-            algorithm=fields.algorithm(record, "algorithm"),
-            digits=fields.integer(record, "digits", 6),
-            period=30 if hotp else fields.integer(record, "period", 30),
-            counter=fields.integer(record, "counter") if hotp else 0,
+            secret=fields.secret(record), name=name, issuer=issuer, **fields.codes(record, kind)
         )

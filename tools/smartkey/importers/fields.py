@@ -129,6 +129,22 @@ def kind(
     return found
 
 
+def codes(
+    record: dict[str, Any], kind: str, algorithm_key: str = "algorithm", counter: int | None = None
+) -> dict[str, Any]:
+    """How an account's codes are made, as Aegis, andOTP and 2FAS name the fields: its type,
+    algorithm, digits (6 if missing), period (30 if missing; none for HOTP) and HOTP counter
+    (``counter`` if missing, else required)."""
+    hotp = kind == "hotp"
+    return {
+        "type": kind,
+        "algorithm": algorithm(record, algorithm_key),
+        "digits": integer(record, "digits", 6),
+        "period": 30 if hotp else integer(record, "period", 30),
+        "counter": integer(record, "counter", counter) if hotp else 0,
+    }
+
+
 def secret(record: dict[str, Any], key: str = "secret") -> bytes:
     """A base32 secret field; its errors name the secret but never quote it."""
     return b32decode(text(record, key))

@@ -79,14 +79,9 @@ def _account(index: int, count: int, record: Any) -> Account:
         if not name:
             name = split_label(fields.text(otp, "label", ""), issuer)[1]
         kind = fields.kind(otp, "tokenType", _TOKEN_TYPES, "TOTP")
-        hotp = kind == "hotp"
         return Account(
             secret=fields.secret(service),
             name=name,
             issuer=issuer,
-            type=kind,
-            algorithm=fields.algorithm(otp, "algorithm"),
-            digits=fields.integer(otp, "digits", 6),
-            period=30 if hotp else fields.integer(otp, "period", 30),
-            counter=fields.integer(otp, "counter", 0) if hotp else 0,
+            **fields.codes(otp, kind, counter=0),
         )
