@@ -17,6 +17,7 @@ from smartkey._cli.util import (
     Context,
     ReadsExports,
     backup_options,
+    code_settings,
     console,
     device_errors,
     provision,
@@ -342,25 +343,13 @@ def _matched(found: Comparison, account: Account, same: list[Entry]) -> tuple[st
     if not any(entry.label == account.label for entry in same):
         found.renamed += 1
         notes.append(f"renamed to {escape(same[0].label)!r}")
-    if not any(same_settings(entry, account) for entry in same):
+    if not any(code_settings(entry) == code_settings(account) for entry in same):
         found.settings += 1
         notes.append("[red]other settings[/red] (type, algorithm, digits or period)")
     else:
         found.same += not notes
     result = "[green]same secret[/green]" + (": " + "; ".join(notes) if notes else "")
     return escape(account.label), where, result
-
-
-def same_settings(entry: Entry, account: Account) -> bool:
-    """Whether a token account makes the same codes as ``account`` (its secret aside)."""
-    period = None if account.type == "hotp" else account.period
-    entry_period = None if entry.type == "hotp" else entry.period
-    return (entry.type, entry.algorithm.upper(), shown_digits(entry), entry_period) == (
-        account.type,
-        account.algorithm,
-        account.digits,
-        period,
-    )
 
 
 @click.command()

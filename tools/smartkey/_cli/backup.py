@@ -19,14 +19,15 @@ from smartkey import uri
 from smartkey._cli.util import (
     PASSPHRASE_ENV,
     CliError,
+    CodeSettings,
     Context,
     ReadsExports,
+    code_settings,
     console,
     count,
     device_errors,
     passphrase_option,
     provision,
-    shown_digits,
 )
 from smartkey.account import Account
 
@@ -131,7 +132,7 @@ def restore(
     provision(ctx, missing)
 
 
-Fingerprint = tuple[str, str, str, int, int | None]
+Fingerprint = tuple[str, CodeSettings]
 
 
 def _fingerprint(account: Account) -> Fingerprint:
@@ -139,17 +140,11 @@ def _fingerprint(account: Account) -> Fingerprint:
     the token tells it) and the settings; not the name, which a user may have changed."""
     from smartkey.device import check_value
 
-    period = None if account.type == "hotp" else account.period
-    return (check_value(account.secret), account.type, account.algorithm, account.digits, period)
+    return check_value(account.secret), code_settings(account)
 
 
 def _on_the_token(token: Any) -> set[Fingerprint]:
-    present = set()
-    for entry in token.accounts():
-        period = None if entry.type == "hotp" else entry.period
-        kcv = token.check(entry.index)
-        present.add((kcv, entry.type, entry.algorithm.upper(), shown_digits(entry), period))
-    return present
+    return {(token.check(entry.index), code_settings(entry)) for entry in token.accounts()}
 
 
 def write_backup(path: Path, accounts: Sequence[Account], passphrase: str | None) -> None:

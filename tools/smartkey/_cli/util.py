@@ -122,10 +122,20 @@ def provision(ctx: Context, accounts: list[Account]) -> None:
     console.print(f"Added {count(len(accounts))}; the token now holds {total}.")
 
 
-def shown_digits(entry: Entry) -> int:
+def shown_digits(entry: Account | Entry) -> int:
     """The digits of a token account as its codes have them: a Steam code always has 5,
     whatever the token's record says (the demo's Steam account says 6)."""
     return STEAM_DIGITS if entry.type == "steam" else entry.digits
+
+
+CodeSettings = tuple[str, str, int, int | None]
+
+
+def code_settings(item: Account | Entry) -> CodeSettings:
+    """What makes an account's codes, its secret aside: type, algorithm, digits as its codes
+    have them, and period (none for HOTP). Equal for an account and the token's copy of it."""
+    period = None if item.type == "hotp" else item.period
+    return item.type, item.algorithm.upper(), shown_digits(item), period
 
 
 def count(number: int) -> str:
