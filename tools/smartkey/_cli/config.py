@@ -6,6 +6,8 @@ import click
 
 from smartkey._cli.util import Context, console, device_errors
 
+# The token's own lists (smartkey_fw/keyboard.py), copied: this package is installed without
+# the firmware; tests/host/test_cli_facts.py keeps them equal.
 LAYOUTS = ("us", "uk", "de", "fr", "jp", "keypad")
 SUFFIXES = ("none", "enter", "tab")
 
