@@ -108,16 +108,18 @@ def test_lib_holds_the_host_drivers_sources_and_nothing_compiled(drive):
 
 def test_the_board_runs_the_deployed_copy_and_a_redeploy_keeps_the_edit_as_bak(drive):
     deployed(drive)
-    lock = drive / "smartkey_fw" / "ui" / "lock.py"
-    edited = lock.read_text().replace('"NEW TOKEN"', '"DEPLOYED"')
-    lock.write_text(edited)
+    flows = drive / "smartkey_fw" / "ui" / "pin_flows.py"
+    edited = flows.read_text().replace('"NEW TOKEN"', '"DEPLOYED"')
+    flows.write_text(edited)
     with VirtualBoard(drive, utc=T0) as board:
         board.step(1.0)
         assert panel(board) == message_frame(board, "DEPLOYED", NEW_TOKEN[1])
     output = deployed(drive)
-    assert "lock.py.bak" in output and "changed since deployed" in output
-    assert (drive / "smartkey_fw" / "ui" / "lock.py.bak").read_text() == edited
-    assert lock.read_bytes() == (deploy.SOURCE / "smartkey_fw" / "ui" / "lock.py").read_bytes()
+    assert "pin_flows.py.bak" in output and "changed since deployed" in output
+    assert (drive / "smartkey_fw" / "ui" / "pin_flows.py.bak").read_text() == edited
+    assert (
+        flows.read_bytes() == (deploy.SOURCE / "smartkey_fw" / "ui" / "pin_flows.py").read_bytes()
+    )
 
 
 # -- refusals --------------------------------------------------------------------------------------
