@@ -246,3 +246,16 @@ def test_a_power_cut_between_the_two_locks_is_finished_at_the_next_setup(tmp_pat
         unlock(board, PIN)
         assert panel(board) == message_frame(board, "EMPTY", EMPTY)
         assert tries_left(chip) == TRIES
+
+
+def test_a_token_without_the_setting_never_loads_the_chips_code(tmp_path):
+    board, _ = chip_board(tmp_path, setting="")  # a chip on the bus, but not asked for
+    with board:
+        choose_pin(board, PIN)
+        board.step(0.5)
+        board.press("B")
+        unlock(board, PIN)
+        loaded = set(board.modules)
+    assert "smartkey_fw.secure_element" not in loaded
+    assert not any(name.startswith("adafruit_atecc") for name in loaded)
+    assert (board.drive / "vault.bin").read_bytes()[_SE_FLAG] == 0
