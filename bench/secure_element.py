@@ -17,7 +17,7 @@ from rich.table import Table
 
 sys.path.append(str(Path(__file__).resolve().parents[1] / "tests"))
 
-from se_helpers import TIME_SCALE, chip_board, choose_pin, power_cycle
+from se_helpers import TIME_SCALE, chip_board, choose_pin
 from smartkey.sim.buttons import enter_pin
 
 PIN = "314159"
@@ -74,7 +74,7 @@ def run() -> Table:
             table.add_row("  … its commands", _commands(chip, since))
             board.press("B")
             for scale, label in ((TIME_SCALE, "at 45% of the maxima"), (1.0, "at the maxima")):
-                power_cycle(board, chip)
+                board.power_cycle()
                 board.step(1.0)
                 chip.time_scale = scale  # once the driver's constructor has found it
                 since = len(chip.commands)

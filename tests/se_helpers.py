@@ -2,13 +2,11 @@
 
 from board_helpers import T0, panel, question_frame
 from smartkey.sim import VirtualBoard
-from smartkey.sim.atecc608 import ATECC608
+from smartkey.sim.board import ATECC608_TIME_SCALE
 from smartkey.sim.buttons import enter_pin
+from smartkey.sim.terminal import write_setting
 
-# The unmodified adafruit_atecc's constructor waits the ATECC508A's times, shorter than the
-# 608's maxima (tests/sim/test_atecc608.py): it finds a chip that runs at 45 % of them. The
-# firmware's own commands wait the full maxima, so they work on either.
-TIME_SCALE = 0.45
+TIME_SCALE = ATECC608_TIME_SCALE  # what the board's chip takes of each command's maximum
 TRIES = 11  # what the chip allows between two correct PINs: SMARTKEY_PIN_TRIES (10) + 1
 QUESTION = (
     "Set up the ATECC608?",
@@ -21,35 +19,18 @@ KEY_SLOT = 1
 
 def chip_board(root, *, chip=True, setting="atecc608", demo=False, **options):
     """(board, chip): a board on ``root / "drive"`` whose settings.toml asks for the secure
-    element (``setting``; none when empty), and the emulated chip on its bus (its EEPROM kept
-    in ``root / "atecc608.bin"``, so a later board or a bench finds it as this one left it).
+    element (``setting``; none when empty), and the board's emulated chip (its EEPROM kept in
+    ``chip_file(root)``, so a later board or a bench finds it as this one left it).
     ``chip=False``: none on the bus."""
-    board = VirtualBoard(root / "drive", utc=T0, **options)
-    settings = board.drive / "settings.toml"
-    lines = [
-        line
-        for line in settings.read_text().splitlines(keepends=True)
-        if not line.startswith(("SMARTKEY_SECURE_ELEMENT", "SMARTKEY_DEMO"))
-    ]
-    if setting:
-        lines.append(f'SMARTKEY_SECURE_ELEMENT = "{setting}"\n')
-    if demo:
-        lines.append("SMARTKEY_DEMO = 1\n")
-    settings.write_text("".join(lines))
-    atecc = None
-    if chip:
-        atecc = ATECC608(
-            lambda: board.scheduler.now, time_scale=TIME_SCALE, path=root / "atecc608.bin"
-        )
-        board.bus.attach(atecc)
-    return board, atecc
+    board = VirtualBoard(root / "drive", utc=T0, atecc608=chip, **options)
+    write_setting(board.drive, "SMARTKEY_SECURE_ELEMENT", f'"{setting}"' if setting else None)
+    write_setting(board.drive, "SMARTKEY_DEMO", "1" if demo else None)
+    return board, board.atecc608
 
 
-def power_cycle(board, chip):
-    """Unplug and replug: the chip loses its volatile state too (TempKey, awake)."""
-    if chip is not None:
-        chip.power_off()
-    board.power_cycle()
+def chip_file(root):
+    """Where the chip of ``chip_board(root)`` keeps its EEPROM."""
+    return root / "drive.atecc608"
 
 
 def tries_left(chip):
@@ -92,5 +73,4 @@ def provisioned(root, pin):
     board, chip = chip_board(root, seed=1)
     with board:
         set_up_with_chip(board, pin)
-    chip.power_off()
     return chip

@@ -19,7 +19,7 @@ from flash import Flash, load_vault
 from atecc_host import ChipError, make_chip
 from board_helpers import T0, set_up
 from paths import ROOT
-from se_helpers import TRIES, chip_board, power_cycle, set_up_with_chip, unlock
+from se_helpers import TRIES, chip_board, chip_file, set_up_with_chip, unlock
 from smartkey.sim import VirtualBoard
 
 PIN = "013579"
@@ -123,10 +123,10 @@ def test_on_a_bench_the_chip_answers_its_limit_of_guesses_across_power_cuts(tmp_
     board, chip = chip_board(tmp_path)
     with board:
         vault_bin, uid = made_on_a_board(board, PIN, chip)
-        power_cycle(board, chip)
+        board.power_cycle()
         unlock(board, PIN)  # the owner's last unlock before the theft: the chip re-armed
         vault_bin = (board.drive / "vault.bin").read_bytes()
-    bench = BenchChip(tmp_path / "atecc608.bin")
+    bench = BenchChip(chip_file(tmp_path))
     guesses = six_digits(10**6)
     with pytest.raises(ChipError) as refused:
         search(vault_bin, uid, guesses, bench)

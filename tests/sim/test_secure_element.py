@@ -21,8 +21,8 @@ from se_helpers import (
     KEY_SLOT,
     TRIES,
     chip_board,
+    chip_file,
     choose_pin,
-    power_cycle,
     provisioned,
     set_up_with_chip,
     tries_left,
@@ -71,7 +71,7 @@ def test_setting_up_asks_before_locking_the_chip_then_unlocks_through_it(tmp_pat
         assert bytes(chip.slots[KEY_SLOT][:32]) not in stored  # the vault keeps X encrypted
         assert panel(board) == message_frame(board, "EMPTY", EMPTY)
 
-        power_cycle(board, chip)
+        board.power_cycle()
         board.step(1.0)
         assert panel(board) == pin_frame(board, "10 tries left")
         unlock(board, PIN)
@@ -97,7 +97,7 @@ def test_codes_change_pin_and_export_work_through_the_chip(tmp_path):
         board.press("B")  # PIN SET
         assert tries_left(chip) == TRIES
 
-        power_cycle(board, chip)
+        board.power_cycle()
         unlock(board, DEMO_PIN)  # the old PIN no longer opens it (a demo token says so)
         assert panel(board) == pin_frame(board, "Wrong PIN; try 123456")
         unlock(board, NEW_PIN)
@@ -135,7 +135,7 @@ def test_wrong_pins_wipe_while_the_chip_can_still_be_rekeyed(tmp_path):
         board.step(2.0)
         board.press("B")
         assert panel(board) == message_frame(board, "EMPTY", EMPTY)
-        power_cycle(board, chip)
+        board.power_cycle()
         unlock(board, NEW_PIN)
         assert panel(board) == message_frame(board, "EMPTY", EMPTY)
         assert tries_left(chip) == TRIES
@@ -151,7 +151,7 @@ def test_rewriting_the_tokens_counter_stops_at_the_chips_limit_across_power_cuts
         macs = 0
         for _attempt in range(TRIES + 3):
             board.state.nvm[0:8] = b"\xa5\x00\xff\xa5" * 2  # zero failures, both copies
-            power_cycle(board, chip)
+            board.power_cycle()
             before = sum(1 for name, _ in chip.commands if name == "MAC")
             unlock(board, WRONG)
             macs += sum(1 for name, _ in chip.commands if name == "MAC") - before
@@ -160,7 +160,7 @@ def test_rewriting_the_tokens_counter_stops_at_the_chips_limit_across_power_cuts
         # Every try reached the chip; the ones beyond its limit were refused before any MAC.
         assert macs == TRIES + 3
         board.state.nvm[0:8] = b"\xa5\x00\xff\xa5" * 2
-        power_cycle(board, chip)
+        board.power_cycle()
         unlock(board, PIN)  # even the right PIN: the chip refuses to compute
         assert panel(board) == message_frame(
             board, "SECURE ELEMENT", ("the chip's tries are used up", "The vault stays", "locked.")
@@ -195,7 +195,7 @@ def test_a_chip_locked_for_another_use_is_refused_and_left_alone(tmp_path):
 
 def test_a_vault_made_with_the_chip_opens_with_no_other(tmp_path):
     provisioned(tmp_path, PIN)
-    (tmp_path / "atecc608.bin").rename(tmp_path / "ours.bin")
+    chip_file(tmp_path).rename(tmp_path / "ours.bin")
     board, _ = chip_board(tmp_path, chip=False, setting="")  # the setting taken out
     with board:
         board.step(0.5)
@@ -210,7 +210,7 @@ def test_a_vault_made_with_the_chip_opens_with_no_other(tmp_path):
             "CHIP NOT SET UP",
             ("This vault needs the", "ATECC608 it was made", "with: none here."),
         )
-    shutil.copy(tmp_path / "ours.bin", tmp_path / "atecc608.bin")  # its own chip back
+    shutil.copy(tmp_path / "ours.bin", chip_file(tmp_path))  # its own chip back
     board, _ = chip_board(tmp_path)
     with board:
         unlock(board, PIN)
@@ -239,10 +239,10 @@ def test_a_power_cut_between_the_two_locks_is_finished_at_the_next_setup(tmp_pat
         chip.config[16:84] = image[0:68]
         chip.config[88:128] = image[72:112]
         chip.config[87] = 0x00
-        power_cycle(board, chip)
+        board.power_cycle()
         set_up_with_chip(board, PIN)  # asked again: the chip is still not usable
         assert chip.data_locked
-        power_cycle(board, chip)
+        board.power_cycle()
         unlock(board, PIN)
         assert panel(board) == message_frame(board, "EMPTY", EMPTY)
         assert tries_left(chip) == TRIES

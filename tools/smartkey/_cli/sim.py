@@ -29,22 +29,43 @@ from smartkey.sim.board import PROFILES
     default="",
     help='Steps for --screenshot: "C C hold:B=2 wait:1.5" (A/B/C press, hold, wait seconds).',
 )
+@click.option(
+    "--secure-element",
+    is_flag=True,
+    help="With an emulated ATECC608 on the board, and the setting that uses it (its own drive "
+    "by default; the first run has no demo accounts: set a PIN and the token sets up the chip).",
+)
 def sim(
-    profile: str, drive: Path | None, utc: float | None, screenshot: Path | None, script: str
+    profile: str,
+    drive: Path | None,
+    utc: float | None,
+    screenshot: Path | None,
+    script: str,
+    secure_element: bool,
 ) -> None:
     """Run the token's firmware on a virtual board in this terminal.
 
     The first run adds demo accounts. While it runs, its data channel is a serial port that
     the other smartkey commands find by themselves.
     """
-    drive = drive or terminal.data_home() / ("sim-" + profile)
+    # A drive of its own with the chip: a vault made without it stays chipless (the design),
+    # so the demo drive would never show what the chip does.
+    name = "sim-" + profile + ("-atecc608" if secure_element else "")
+    drive = drive or terminal.data_home() / name
     try:
         if screenshot:
             if utc is None:
                 raise CliError("--screenshot needs --utc, so the picture is reproducible")
-            terminal.screenshot(drive, screenshot, profile=profile, utc=utc, script=script)
+            terminal.screenshot(
+                drive,
+                screenshot,
+                profile=profile,
+                utc=utc,
+                script=script,
+                secure_element=secure_element,
+            )
             click.echo(f"saved {screenshot}")
         else:
-            terminal.live(drive, profile=profile, utc=utc)
+            terminal.live(drive, profile=profile, utc=utc, secure_element=secure_element)
     except ValueError as error:
         raise CliError(str(error)) from None

@@ -53,11 +53,34 @@ def data_home() -> Path:
     return Path(base) / "smartkey"
 
 
-def prepare_drive(drive: Path) -> None:
-    """Install the current firmware; on the first run, also turn on the demo accounts."""
+def write_setting(drive: Path, name: str, value: str | None) -> None:
+    """Set ``name`` in the drive's settings.toml to ``value`` (TOML, as written there), or take
+    it out (None); every other line stays as the user left it."""
+    settings = drive / "settings.toml"
+    lines = [
+        line
+        for line in settings.read_text().splitlines(keepends=True)
+        if line.partition("=")[0].strip() != name
+    ]
+    if value is not None:
+        if lines and not lines[-1].endswith("\n"):
+            lines.append("\n")
+        lines.append(f"{name} = {value}\n")
+    settings.write_text("".join(lines))
+
+
+def prepare_drive(drive: Path, *, secure_element: bool = False) -> None:
+    """Install the current firmware; on the first run, also turn on the demo accounts.
+
+    With the secure element, the settings ask for the chip and the first run adds no demo
+    accounts: the user sets a PIN and sees the chip's set-up question, which is what trying the
+    chip is about. (A demo token never locks a blank chip for its accounts, so it would start
+    as a new token anyway, and its "try 123456" hint would then be wrong.)"""
     first_run = not (drive / "code.py").exists()
     install_firmware(drive)
-    if first_run:
+    if secure_element:
+        write_setting(drive, "SMARTKEY_SECURE_ELEMENT", '"atecc608"')
+    elif first_run:
         with open(drive / "settings.toml", "a") as settings:
             settings.write("\n# Added by `smartkey sim` on its first run.\nSMARTKEY_DEMO = 1\n")
 
@@ -77,9 +100,17 @@ def run_script(board: VirtualBoard, script: str) -> None:
             raise ValueError(f"unknown step {word!r} in the script (use A, B, C, hold:B, wait:2)")
 
 
-def screenshot(drive: Path, out: Path, *, profile: str, utc: float, script: str) -> None:
-    prepare_drive(drive)
-    with VirtualBoard(drive, utc=utc, profile=profile) as board:
+def screenshot(
+    drive: Path,
+    out: Path,
+    *,
+    profile: str,
+    utc: float,
+    script: str,
+    secure_element: bool = False,
+) -> None:
+    prepare_drive(drive, secure_element=secure_element)
+    with VirtualBoard(drive, utc=utc, profile=profile, atecc608=secure_element) as board:
         board.step(1.0)
         run_script(board, script)
         board.oled.save_png(out)
@@ -135,11 +166,13 @@ def _keys_waiting() -> str:
     return data.decode(errors="ignore") if data else "\x04"  # end of input quits
 
 
-def live(drive: Path, *, profile: str, utc: float | None) -> None:
-    """Run until 'q' (or end of input): real time, the OLED redrawn when it changes."""
-    prepare_drive(drive)
+def live(drive: Path, *, profile: str, utc: float | None, secure_element: bool = False) -> None:
+    """Run until 'q' (or end of input): real time, the OLED redrawn when it changes.
+    ``secure_element``: an emulated ATECC608 on the bus (its EEPROM kept beside the drive)."""
+    prepare_drive(drive, secure_element=secure_element)
     out = sys.stdout
-    with VirtualBoard(drive, utc=utc, profile=profile) as board, _keyboard():
+    board = VirtualBoard(drive, utc=utc, profile=profile, atecc608=secure_element)
+    with board, _keyboard():
         channel = _Pty(board)
         published = sim_port_file()
         published.parent.mkdir(parents=True, exist_ok=True)
