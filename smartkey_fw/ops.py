@@ -80,7 +80,24 @@ def info(p: Any, request_id: Any, request: dict) -> None:
         synced=clock.trim()[0] or None,
         keyboard=token.preferences.layout,
         suffix=token.preferences.suffix,
+        secure_element=_chip_status(store),
     )
+
+
+def _chip_status(store: Any) -> Any:
+    """None on a token without the setting ("needed" if its vault was made with a chip);
+    else the chip's status (secure_element.py): "in-use" once the vault's key needs it,
+    "unused" beside a vault made without it (which stays so until it is wiped)."""
+    chip = store.chip
+    if chip is None:
+        return "needed" if store.needs_chip else None
+    status = chip.status()
+    if status != "ready" and status != "not-set-up":
+        return status
+    if store.needs_chip:
+        return "in-use"
+    opens = store.state == vault.LOCKED or store.state == vault.UNLOCKED
+    return "unused" if opens else status
 
 
 def config(p: Any, request_id: Any, request: dict) -> None:

@@ -117,6 +117,7 @@ class ATECC608:
         self._chip: Any = None
         self._config = bytearray(128)
         self.state = ABSENT
+        self.failure = ""  # how the last command failed: see status()
         if i2c is None:
             return
         try:
@@ -129,8 +130,25 @@ class ATECC608:
             return
         self.state = self._classify()
 
+    def status(self) -> str:
+        """The chip as the host's ``info`` shows it: the state found at boot, or how the last
+        command failed ("spent", "error"). Nothing secret and no counter: a bench attacker
+        would learn nothing from it, and the tries left are on the token's own screen."""
+        if self.failure:
+            return self.failure
+        return ("absent", "not-set-up", "not-set-up", "ready", "foreign")[self.state]
+
     # -- talking to the chip ---------------------------------------------------------------
     def _command(self, opcode: int, p1: int, p2: int, data: Any, length: int, ms: int) -> Any:
+        try:
+            answer = self._exchange(opcode, p1, p2, data, length, ms)
+        except SecureElementError as error:
+            self.failure = "spent" if isinstance(error, Spent) else "error"
+            raise
+        self.failure = ""
+        return answer
+
+    def _exchange(self, opcode: int, p1: int, p2: int, data: Any, length: int, ms: int) -> Any:
         """One command through the driver's low-level API: the response's data (``length``
         bytes; 1 = a status that must be 0), or raises with the chip's status. The driver's own
         reader cannot tell a status packet from a short read."""

@@ -36,6 +36,21 @@ def hands_off(board):
     board.step(2.1)
 
 
+def run_cli(board, *args, input=None):
+    """The `smartkey` command line on the board's data channel, the computer's clock the
+    simulation's; then the user reads the result, so the next question is not refused as busy."""
+    from click.testing import CliRunner
+
+    from smartkey._cli import main
+    from smartkey.clock import HostClock
+
+    connection = board.connect()
+    given = {"connect": lambda port: connection, "clock": HostClock(board.utc, board.step)}
+    result = CliRunner().invoke(main, list(args), obj=given, input=input)
+    hands_off(board)
+    return result
+
+
 def step_to(board, utc):
     """Run the board until the true UTC time ``utc``."""
     board.step(utc - board.utc())

@@ -10,21 +10,13 @@ import segno
 from click.testing import CliRunner
 
 from board_helpers import ALICE_TOTP, hands_off, message_frame, panel, unlock
+from board_helpers import run_cli as run
 from oled_text import code_on_screen, pyotp_view
 from smartkey._cli import main
 from smartkey.account import Account
 from smartkey.clock import HostClock
 
 SET_TIME = ("SET TIME", ("Clock is not set.", "On a computer run:", "smartkey time sync"))
-
-
-def run(board, *args, input=None):
-    """The CLI on the board's data channel; the computer's clock is the simulation's."""
-    connection = board.connect()
-    given = {"connect": lambda port: connection, "clock": HostClock(board.utc, board.step)}
-    result = CliRunner().invoke(main, list(args), obj=given, input=input)
-    hands_off(board)  # the user reads the result: the next question is not refused as busy
-    return result
 
 
 def test_info_and_list(board):

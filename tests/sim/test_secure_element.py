@@ -11,10 +11,12 @@ from test_qr_export import scanned
 from board_helpers import (
     ALICE_TOTP,
     DEMO_PIN,
+    hands_off,
     message_frame,
     open_menu_at,
     panel,
     pin_frame,
+    run_cli,
 )
 from oled_text import code_on_screen, pyotp_view
 from se_helpers import (
@@ -29,6 +31,8 @@ from se_helpers import (
     unlock,
 )
 from smartkey import uri
+from smartkey._cli.accounts import SECURE_ELEMENT
+from smartkey.device import Token
 from smartkey.sim.buttons import enter_pin
 from smartkey_fw.ui.codes import EMPTY
 
@@ -129,6 +133,8 @@ def test_wrong_pins_wipe_while_the_chip_can_still_be_rekeyed(tmp_path):
         # The wipe overwrote X: no copy of the old vault can open again, on any flash.
         assert bytes(chip.slots[KEY_SLOT][:32]) != key_before
         assert tries_left(chip) == 1  # the token stopped one short of the chip's limit
+        hands_off(board)
+        assert chip_line(board) == (SECURE_ELEMENT["ready"], "ready")
 
         board.press("B")
         choose_pin(board, NEW_PIN)  # no question: the chip is already ours, it is re-keyed
@@ -165,6 +171,8 @@ def test_rewriting_the_tokens_counter_stops_at_the_chips_limit_across_power_cuts
         assert panel(board) == message_frame(
             board, "SECURE ELEMENT", ("the chip's tries are used up", "The vault stays", "locked.")
         )
+        hands_off(board)
+        assert chip_line(board) == (SECURE_ELEMENT["spent"], "spent")
 
 
 def test_with_the_setting_and_no_chip_the_token_asks_no_pin(tmp_path):
@@ -259,3 +267,67 @@ def test_a_token_without_the_setting_never_loads_the_chips_code(tmp_path):
     assert "smartkey_fw.secure_element" not in loaded
     assert not any(name.startswith("adafruit_atecc") for name in loaded)
     assert (board.drive / "vault.bin").read_bytes()[_SE_FLAG] == 0
+
+
+# -- what `smartkey info` says of the chip -------------------------------------------------------
+
+
+def chip_line(board):
+    """The "secure element" row of `smartkey info` on this board, and the reply's field."""
+    result = run_cli(board, "info")
+    assert result.exit_code == 0, result.output
+    (line,) = [
+        row for row in result.output.splitlines() if row.split()[:2] == ["secure", "element"]
+    ]
+    return " ".join(line.split()[2:]), Token(board.connect()).info()["secure_element"]
+
+
+def test_info_follows_the_chip_from_blank_to_the_vaults_key(tmp_path):
+    board, chip = chip_board(tmp_path)
+    with board:
+        board.step(0.5)
+        assert chip_line(board) == (SECURE_ELEMENT["not-set-up"], "not-set-up")
+        set_up_with_chip(board, PIN)
+        hands_off(board)
+        assert chip_line(board) == (SECURE_ELEMENT["in-use"], "in-use")
+        counter = str(chip.counter(0))
+        assert counter not in run_cli(board, "info").output.split("secure element")[1]
+
+
+def test_info_without_the_setting_and_with_a_chipless_vault(tmp_path):
+    board, _ = chip_board(tmp_path, setting="")
+    with board:
+        choose_pin(board, PIN)
+        board.step(0.5)
+        board.press("B")
+        hands_off(board)
+        assert chip_line(board) == (SECURE_ELEMENT[None], None)
+    board, _ = chip_board(tmp_path)  # the setting added later: the vault stays chipless
+    with board:
+        unlock(board, PIN)
+        hands_off(board)
+        assert chip_line(board) == (SECURE_ELEMENT["unused"], "unused")
+
+
+def test_info_names_each_way_the_chip_is_missing_or_wrong(tmp_path):
+    board, _ = chip_board(tmp_path / "absent", chip=False)
+    with board:
+        board.step(0.5)
+        assert chip_line(board)[1] == "absent"
+    board, chip = chip_board(tmp_path / "foreign")
+    chip.config[87] = 0x00  # someone else's chip
+    with board:
+        board.step(0.5)
+        assert chip_line(board)[1] == "foreign"
+    provisioned(tmp_path, PIN)
+    board, _ = chip_board(tmp_path, chip=False, setting="")
+    with board:
+        board.step(0.5)
+        assert chip_line(board) == (SECURE_ELEMENT["needed"], "needed")
+    board, chip = chip_board(tmp_path)
+    with board:
+        board.step(0.5)
+        board.bus.detach(chip.address)  # a loose wire after boot
+        unlock(board, PIN)
+        hands_off(board)
+        assert chip_line(board) == (SECURE_ELEMENT["error"], "error")

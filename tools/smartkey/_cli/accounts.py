@@ -61,7 +61,24 @@ def info(ctx: Context) -> None:
     ):
         value = details.get(key)
         table.add_row(key.replace("_", " "), "—" if value is None else escape(str(value)))
+    chip = details.get("secure_element")
+    table.add_row("secure element", escape(SECURE_ELEMENT.get(chip, str(chip))))
     console.print(table)
+
+
+# What the token's `info` says of its secure element (docs/secure-element.md), for a user.
+SECURE_ELEMENT = {
+    None: "none: a copy of the flash can be searched for the PIN",
+    "needed": "none: the vault needs its ATECC608 (check the setting)",
+    "absent": "ATECC608 not found: check its wiring or the setting",
+    "not-set-up": "ATECC608, not set up: the token asks at the first PIN",
+    "ready": "ATECC608, set up: the next new PIN re-keys it",
+    "unused": "ATECC608 present, but the vault was made without it",
+    "in-use": "ATECC608: the vault needs it; it counts wrong PINs",
+    "foreign": "ATECC608 locked for another use: replace it",
+    "spent": "ATECC608 with its tries used up: the vault stays locked",
+    "error": "ATECC608 not answering as it should: see the token",
+}
 
 
 @click.command(name="list")
