@@ -3,13 +3,19 @@
 // Commands (one per line on stdin):
 //   bootrom PATH | uf2 PATH | image OFFSET PATH | dump OFFSET LENGTH PATH  -- flash contents
 //   addresses HEX...       I2C0 targets that acknowledge (the chips the Python side emulates)
+//   watch HEX...           of those, the ones whose ACK the Python side decides at each address
+//                          phase (a chip that NACKs while asleep or busy); while any is watched,
+//                          every address phase no one else acknowledges is reported too (its
+//                          SDA-low run can wake such a chip)
 //   pin N 0|1              drive GPIO N from outside (the buttons)
 //   boot                   power on: a new MCU with the flash kept, started from the bootrom
 //   run NS                 execute until simulated time NS (ns since the first boot)
 //   send console|data|hid HEX  bytes from the host: a CDC interface, the keyboard's LED report
 //   state                  the core's state on stderr (diagnostics)
 // Events and replies (stdout): "w NS ADDR STOP HEX" an I2C write transaction, "r NS ADDR" an I2C
-// read byte (answered by a line "v HEX"), "o console|data|hid HEX" bytes from the device,
+// read byte (answered by a line "v HEX"), "a NS ADDR MODE" an address phase the Python side
+// acknowledges or not (answered "v 1" or "v 0"), "f NS" the SCL period the I2C block's timing
+// registers give (sent before the next address phase it times, when it changed), "o console|data|hid HEX" bytes from the device,
 // "u configured LIST", "x reset" (watchdog), "x halt CODE", and "ok NS" when a command is done.
 // HARNESS_DEBUG=1 traces flash operations, I2C and USB on stderr.
 import fs from 'node:fs';
@@ -25,7 +31,10 @@ const I2C_SDA = 4;
 const I2C_SCL = 5;
 const UF2_MAGIC = [0x0a324655, 0x9e5d5157];
 const WATCHDOG = 0x40058; // its key in mcu.peripherals
-// 400 kHz: a START (or STOP) is about a bit time, a byte and its ACK nine.
+// The pace of transfers: 400 kHz, a START (or STOP) about a bit time, a byte and its ACK nine.
+// At 100 kHz a real transfer takes four times as long; the SDA-low runs the Python side times
+// use the real SCL period (sclPeriodNs), the pace does not, which keeps the emulator's load
+// (the SDK polls the block while a byte goes out) and the boards' timings as they were.
 const I2C_BIT_NS = 2500;
 
 const flash = new Uint8Array(FLASH_BYTES).fill(0xff);
@@ -33,6 +42,8 @@ const bootrom = new Uint32Array(4096);
 const pins = new Map(); // buttons: pin -> level
 let breaks = {};
 let addresses = new Set();
+let watched = new Set();
+let reportedPeriodNs = 0;
 let mcu = null;
 let host = null;
 let baseNs = 0; // simulated time before the current MCU was built
@@ -52,8 +63,35 @@ function loadUf2(path) {
   }
 }
 
+/** SCL's period as the DW_apb_i2c block generates it from its registers (the databook: high for
+ * HCNT + SPKLEN + 7 clocks, low for LCNT + 1). The pico-sdk always uses the fast-mode registers
+ * and asks for 100 kHz with 1,250 clocks at 125 MHz: the wire gets about 96 kHz. */
+function sclPeriodNs(i2c) {
+  return (i2c.sclHighPeriod + i2c.spikelen + 7 + i2c.sclLowPeriod + 1) * CYCLE_NS;
+}
+
+/** Whether an address phase is acknowledged: the Python side decides for watched chips (and
+ * hears of the phases no one acknowledges, whose SDA-low run it times), the set otherwise. */
+function acknowledges(address, mode) {
+  if (!watched.size || (addresses.has(address) && !watched.has(address))) return addresses.has(address);
+  send(`a ${now()} ${address.toString(16)} ${mode}`);
+  return readLine() === 'v 1';
+}
+
+// IC_RAW_INTR_STAT's TX_EMPTY bit.
+const I2C_TX_EMPTY = 1 << 4;
+
 function attachI2C(i2c) {
   let transfer = null; // {address, bytes, ns}
+  // An abort flushes the TX FIFO, which leaves it empty: the DW_apb_i2c block then raises
+  // TX_EMPTY, and the pico-sdk's write waits for that before it reads the abort's cause.
+  // rp2040js 1.4.1 flushes without raising it, so a NACKed write (the ATECC's wake, a busy
+  // chip) would hang until the SDK's timeout, which CircuitPython sets to a second.
+  const abort = i2c.abort.bind(i2c);
+  i2c.abort = (reason) => {
+    abort(reason);
+    i2c.setInterrupts(I2C_TX_EMPTY);
+  };
   const after = (bits, action) => mcu.clock.createAlarm(action).schedule(bits * I2C_BIT_NS);
   const finishWrite = (stop) => {
     if (transfer && !transfer.read) {
@@ -64,10 +102,15 @@ function attachI2C(i2c) {
   i2c.onStart = (repeated) => {
     debug(`i2c start ${repeated} t=${now()}`);
     if (repeated) finishWrite(false);
+    const period = sclPeriodNs(i2c);
+    if (watched.size && period !== reportedPeriodNs) {
+      send(`f ${period}`);
+      reportedPeriodNs = period;
+    }
     after(1, () => i2c.completeStart());
   };
   i2c.onConnect = (address, mode) => {
-    const ack = addresses.has(address);
+    const ack = acknowledges(address, mode);
     debug(`i2c connect ${address.toString(16)} mode=${mode} ack=${ack} t=${now()}`);
     transfer = ack ? { address, read: mode === 1, bytes: [], ns: now() } : null;
     after(9, () => i2c.completeConnect(ack));
@@ -104,7 +147,7 @@ function boot() {
   Object.defineProperty(mcu.qspi[1], 'inputValue', { get: () => true });
   for (const [pin, value] of pins) mcu.gpio[pin].setInputValue(value);
   attachI2C(mcu.i2c[0]);
-  attachBitbangTarget(mcu, I2C_SDA, I2C_SCL, (address) => addresses.has(address));
+  attachBitbangTarget(mcu, I2C_SDA, I2C_SCL, (address) => acknowledges(address, 0));
   mcu.onBreak = (code) => {
     if (!handleBreak(mcu, breaks, code)) {
       halted = code;
@@ -180,6 +223,9 @@ function main() {
       fs.writeFileSync(args[2], flash.subarray(offset, offset + parseInt(args[1], 16)));
     } else if (command === 'addresses') {
       addresses = new Set(args.map((a) => parseInt(a, 16)));
+    } else if (command === 'watch') {
+      watched = new Set(args.map((a) => parseInt(a, 16)));
+      reportedPeriodNs = 0;
     } else if (command === 'pin') {
       const [pin, value] = [Number(args[0]), args[1] === '1'];
       pins.set(pin, value);

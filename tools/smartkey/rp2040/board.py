@@ -11,6 +11,7 @@ runs several times slower than real time.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib
 import os
 import select
@@ -27,6 +28,8 @@ from typing import Any
 
 from smartkey.rp2040 import image
 from smartkey.rp2040.node import Harness
+from smartkey.sim.atecc608 import ATECC608
+from smartkey.sim.board import ATECC608_TIME_SCALE
 from smartkey.sim.bus import I2CBus
 from smartkey.sim.ds3231 import DS3231
 from smartkey.sim.hid import HidHost
@@ -87,7 +90,9 @@ class EmulatedBoard:
     ``drive`` is the CIRCUITPY folder to start from (deployed into when it has no code.py);
     ``settings`` adds lines to its settings.toml; ``mpy`` deploys the firmware package as
     .mpy files compiled by CircuitPython's mpy-cross. ``builds`` is the folder with the UF2,
-    the bootrom and mpy-cross (``tests/real_cp.py`` finds it).
+    the bootrom and mpy-cross (``tests/real_cp.py`` finds it). ``atecc608`` solders the
+    emulated ATECC608 to the bus, as ``VirtualBoard(atecc608=True)`` does (its EEPROM in a file
+    beside the drive; the firmware uses it when settings.toml asks for it).
     """
 
     def __init__(
@@ -99,6 +104,7 @@ class EmulatedBoard:
         settings: dict[str, object] | None = None,
         mpy: bool = False,
         layout: str = "us",
+        atecc608: bool = False,
     ) -> None:
         self.drive = Path(drive)
         self.builds = Path(builds)
@@ -117,6 +123,17 @@ class EmulatedBoard:
         self.rtc.set_time(self._utc_at_start)
         self.bus.attach(self.oled)
         self.bus.attach(self.rtc)
+        self.atecc608: ATECC608 | None = None
+        if atecc608:
+            # The virtual board's chip: as fast as its parts (the unmodified driver's
+            # constructor needs that), its EEPROM kept beside the drive across power cycles.
+            self.atecc608 = ATECC608(
+                lambda: self._harness.now_ns / 1e9 if self._harness else 0.0,
+                serial=hashlib.sha256(str(self.drive).encode() + b" atecc608").digest()[:6],
+                path=self.drive.with_name(self.drive.name + ".atecc608"),
+                time_scale=ATECC608_TIME_SCALE,
+            )
+            self.bus.attach(self.atecc608)
         self.hid = HidHost(layout)
         self._keyboard = _Keyboard()
         self.pipe = _Pipe()
@@ -151,6 +168,8 @@ class EmulatedBoard:
         harness.command("uf2", self.builds / UF2)
         harness.command("image", f"{image.FS_OFFSET:x}", fat)
         harness.command("addresses", *(f"{a:x}" for a in self.bus.addresses))
+        if self.atecc608 is not None:
+            harness.command("watch", f"{self.atecc608.address:x}")
         for pin in BUTTON_PINS.values():
             harness.command("pin", pin, 1)
         self._boot()
@@ -163,6 +182,8 @@ class EmulatedBoard:
         # The display loses power too (its RAM with it); the DS3231 runs on its battery.
         self.oled.reset()
         self.oled.ram[:] = bytes(len(self.oled.ram))
+        if self.atecc608 is not None:
+            self.atecc608.power_off()
         self._boot()
         if hold:
             self.wait_until(lambda: bool(self.interfaces), BOOT_SECONDS)

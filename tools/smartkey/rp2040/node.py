@@ -3,7 +3,9 @@
 The harness only moves when told to (``run``), so simulated time is the Python side's to give.
 While it runs, it streams events: I2C write transactions, which are delivered to the bus here
 (the harness acknowledges them itself, since it knows which addresses answer), I2C read bytes,
-which it waits for, and bytes from the USB device's interfaces.
+which it waits for, and bytes from the USB device's interfaces. Chips that decide their ACK (an
+ATECC608 asleep or busy NACKs) are "watched": the harness then asks at each address phase, and
+reports the SCL period its I2C block's registers give, which times the SDA-low runs.
 """
 
 from __future__ import annotations
@@ -104,6 +106,13 @@ class Harness:
             ns, address = rest.split(" ")
             self.now_ns = int(ns)
             self._write("v " + self.bus.read(int(address, 16), 1).hex())
+        elif kind == "a":
+            ns, address, mode = rest.split(" ")
+            self.now_ns = int(ns)
+            ack = self.bus.address_phase(int(address, 16), read=mode == "1")
+            self._write("v 1" if ack else "v 0")
+        elif kind == "f":
+            self.bus.frequency = round(1e9 / int(rest))
         elif kind == "o":
             channel, _, data = rest.partition(" ")
             self._on_output(channel, bytes.fromhex(data))

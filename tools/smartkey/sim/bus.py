@@ -120,6 +120,19 @@ class I2CBus:
             return True
         return False
 
+    def address_phase(self, address: int, *, read: bool = False) -> bool:
+        """The address byte alone, for a controller that learns the ACK before it sends anything
+        else (the emulated RP2040's I2C block): True if a target acknowledges ``address``.
+
+        A NACK ends the transaction there, so its SDA-low run (a write to address 0x00 is eight
+        low bits: the ATECC's wake token) is reported now; an acknowledged transaction's is
+        reported by the :meth:`write` or :meth:`read` that carries it.
+        """
+        if self._acknowledging(address) is not None:
+            return True
+        self._sda_levels(address << 1 | read, b"", False, read=read)
+        return False
+
     def write(self, address: int, data: ReadableBuffer, *, stop: bool = True) -> None:
         """One write transaction: ``data`` is delivered to the target at ``address``."""
         target = self._acknowledging(address)
