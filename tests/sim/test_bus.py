@@ -192,3 +192,39 @@ def test_byte_counters_per_device(bus: I2CBus, i2c: I2C) -> None:
     bus.reset_counters()
     assert bus.total_written == 0
     assert bus.bytes_written == {}
+
+
+class SleepyChip(RegisterFile):
+    """A target that decides its ACK and watches SDA, as the ATECC608 does."""
+
+    def __init__(self, address: int) -> None:
+        super().__init__(address)
+        self.listening = False
+        self.low_runs: list[float] = []
+
+    def i2c_acknowledge(self) -> bool:
+        return self.listening
+
+    def sda_low(self, seconds: float) -> None:
+        self.low_runs.append(seconds)
+
+
+def test_an_address_phase_alone_reports_its_low_run_only_when_nacked(bus: I2CBus) -> None:
+    # The emulated RP2040's I2C block asks for the ACK before it sends anything else; a NACK
+    # ends the transaction there, so its SDA-low run is all the wire saw of it.
+    chip = SleepyChip(0x60)
+    bus.attach(chip)
+    bus.attach(RegisterFile(0x3C))
+    bus.frequency = 95_859  # what busio's 100 kHz gives on the RP2040's wire
+    assert bus.address_phase(0x00) is False
+    assert chip.low_runs == [pytest.approx(8 / 95_859)]  # the ATECC's wake: over 60 µs
+    assert bus.address_phase(0x60) is False
+    assert chip.low_runs[-1] == pytest.approx(6 / 95_859)  # 0xC0: six low bits, then NACK
+    assert bus.address_phase(0x60, read=True) is False
+    assert chip.low_runs[-1] == pytest.approx(5 / 95_859)  # 0xC1
+    chip.listening = True
+    runs = len(chip.low_runs)
+    assert bus.address_phase(0x60) is True
+    assert bus.address_phase(0x3C) is True
+    assert len(chip.low_runs) == runs  # reported with the write or read that follows
+    assert chip.log == []  # an address phase delivers nothing
