@@ -17,6 +17,7 @@ import pytest
 
 from board_helpers import ALICE_TOTP
 from oled_text import read_lines
+from smartkey._cli.accounts import SECURE_ELEMENT
 from smartkey.device import DeviceError, Token
 from smartkey.transport import open_port
 
@@ -88,26 +89,38 @@ def screens(output):
 
 
 @functools.cache
+def texts(box):
+    """The lines of text on a frame (tests/oled_text.py reads them off the pixels)."""
+    return tuple(text for _top, _scale, text in read_lines(panel_of(box)))
+
+
 def is_question(box):
-    """The frame is one of the token's questions to the host's user: its title reads CONFIRM
-    (tests/oled_text.py reads it off the pixels, whatever the question and its pages)."""
-    return any(text == "CONFIRM" for _top, _scale, text in read_lines(panel_of(box)))
+    """The frame is one of the token's questions to the host's user: its title reads CONFIRM,
+    whatever the question and its pages."""
+    return "CONFIRM" in texts(box)
 
 
-def asked_for_a_second(output):
-    """A question is on the screen, and the simulated clock has ticked twice since one
-    appeared: more than a second of the token's time has passed with it there."""
+def shown_for_a_second(output, showing=is_question):
+    """A frame that ``showing`` accepts is on the screen, and the simulated clock has ticked
+    twice since one appeared: more than a second of the token's time has passed with it."""
     drawn = screens(output)
-    clocks = {clock for box, clock in drawn if is_question(box)}
-    return len(clocks) >= 3 and is_question(drawn[-1][0])
+    clocks = {clock for box, clock in drawn if showing(box)}
+    return len(clocks) >= 3 and showing(drawn[-1][0])
 
 
-def answer_the_next_question(terminal):
-    """Press B on the next question the simulator draws, once it has been readable for half a
-    second (a press counts only then)."""
+def wait_for_screen(terminal, title):
+    """Until a screen with ``title`` in a line has been readable for a second."""
     start = len(terminal.output)
-    terminal.read_until(lambda out: asked_for_a_second(out[start:]))
-    terminal.send("b")
+    titled = lambda box: any(title in line for line in texts(box))  # noqa: E731
+    terminal.read_until(lambda out: shown_for_a_second(out[start:], titled))
+
+
+def answer_the_next_question(terminal, key="b"):
+    """Press ``key`` (B; "B" holds it, as what cannot be undone asks) on the next question the
+    simulator draws, once it has been readable for half a second (a press counts only then)."""
+    start = len(terminal.output)
+    terminal.read_until(lambda out: shown_for_a_second(out[start:]))
+    terminal.send(key)
 
 
 def wait_until_unlocked(port, timeout=60.0):
@@ -161,6 +174,15 @@ def test_the_smartkey_cli_provisions_the_running_simulator(sim):
     terminal.send("cbcbcbcbcbcB")  # the demo PIN 123456, finished with a long B
     terminal.read_until(lambda out: "long press B" in out)
     wait_until_unlocked(port)
+    output = pair_and_add(terminal, tmp_path)
+    assert "Added 1 account; the token now holds 4." in output
+    terminal.send("q")
+    assert terminal.process.wait(EXIT_TIMEOUT) == 0
+
+
+def pair_and_add(terminal, tmp_path):
+    """`smartkey pair`, then `smartkey add` of octocat's account, each confirmed with B in the
+    simulator, then `smartkey list` shows it; what `add` printed."""
     env = dict(os.environ, XDG_RUNTIME_DIR=str(tmp_path / "run"))
     # First this computer pairs with the token: B in the simulator, "y" here.
     pair = subprocess.Popen(
@@ -186,13 +208,48 @@ def test_the_smartkey_cli_provisions_the_running_simulator(sim):
             add.kill()
             print("smartkey add said:", add.communicate()[0].decode())  # shown on a failure
     assert add.returncode == 0, output.decode()
-    assert "Added 1 account; the token now holds 4." in output.decode()
     listing = subprocess.run(
         [*SMARTKEY, "list"], env=env, capture_output=True, text=True, timeout=60
     )
     assert listing.returncode == 0 and "octocat" in listing.stdout
-    terminal.send("q")
-    assert terminal.process.wait(EXIT_TIMEOUT) == 0
+    return output.decode()
+
+
+def test_sim_with_the_secure_element_sets_the_chip_up_and_unlocks_through_it(tmp_path):
+    """`smartkey sim --secure-element` the first time: a new token (no demo accounts), the
+    chip's question after the PIN, then pair and add from the CLI; `smartkey info` says the
+    vault needs the chip, and the next run unlocks through it."""
+    env = dict(os.environ, XDG_RUNTIME_DIR=str(tmp_path / "run"), XDG_DATA_HOME=str(tmp_path))
+    args = [*SMARTKEY, "sim", "--secure-element", "--utc", str(T0)]
+    terminal = Terminal(args, env)
+    try:
+        wait_for_screen(terminal, "NEW TOKEN")
+        terminal.send("b" + "cbcbcbcbcbcB" * 2)  # past the screen, then PIN 123456 twice
+        answer_the_next_question(terminal, "B")  # set up the chip: held B, what cannot be undone
+        wait_for_screen(terminal, "PIN SET")
+        terminal.send("b")
+        output = pair_and_add(terminal, tmp_path)
+        assert "Added 1 account; the token now holds 1." in output  # no demo accounts
+        info = subprocess.run(
+            [*SMARTKEY, "info"], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert SECURE_ELEMENT["in-use"] in " ".join(info.stdout.split()), info.stdout
+        terminal.send("q")
+        assert terminal.process.wait(EXIT_TIMEOUT) == 0
+    finally:
+        terminal.close()
+    chip = tmp_path / "smartkey" / "sim-pico-atecc608.atecc608"  # the EEPROM, beside the drive
+    assert chip.stat().st_size > 0
+    terminal = Terminal(args, env)
+    try:
+        wait_for_screen(terminal, "PIN")  # the PIN entry, after the chip was found at boot
+        port = (tmp_path / "run" / "smartkey" / "sim-port").read_text().strip()
+        terminal.send("cbcbcbcbcbcB")
+        wait_until_unlocked(port)
+        terminal.send("q")
+        assert terminal.process.wait(EXIT_TIMEOUT) == 0
+    finally:
+        terminal.close()
 
 
 # -- the README's demo, as a newcomer follows it -----------------------------------------------
