@@ -24,8 +24,8 @@ def start(ctx: "Context") -> None:
     """At boot: set up a new token, or ask for the PIN, or say the vault is damaged."""
     state = ctx.vault.scan()
     problem = _chip_problem(ctx.vault)
-    if problem:
-        ctx.show(Message(problem[0], problem[1:]))
+    if problem is not None:
+        ctx.show(problem)
         return
     if state == vault.LOCKED:
         ctx.guard.if_unreadable = ctx.guard.max_tries - 1
@@ -47,31 +47,31 @@ def start(ctx: "Context") -> None:
         ask_pin(ctx)
 
 
-def _chip_problem(accounts: "Any") -> tuple:
-    """Why the secure element keeps the token from starting: (title, lines...), or ()."""
+def _chip_problem(accounts: "Any") -> "Any":
+    """The screen that says why the secure element keeps the token from starting, or None.
+    (Messages written out in full: tests/sim/test_screens_fit.py finds them in the source.)"""
     chip = accounts.chip
     if chip is None:
         if accounts.needs_chip:
-            return ("NEEDS ITS CHIP", "This vault needs its", "ATECC608: set", "SECURE_ELEMENT.")
-        return ()
+            return Message(
+                "NEEDS CHIP", ("This vault needs its", "ATECC608: set", "SECURE_ELEMENT.")
+            )
+        return None
     from smartkey_fw import secure_element  # loaded already: the token has a chip
 
     if chip.state == secure_element.ABSENT:
-        return ("NO SECURE ELEMENT", "No ATECC608 at 0x60:", "check the wiring or", "the setting.")
+        return Message("NO CHIP", ("No ATECC608 at 0x60:", "check the wiring or", "the setting."))
     if chip.state == secure_element.FOREIGN:
-        return ("CHIP IN USE", "The ATECC608 is", "locked for another", "use: replace it.")
+        return Message("CHIP TAKEN", ("The ATECC608 is", "locked for another", "use: replace it."))
     if accounts.needs_chip and chip.needs_locking:
-        return (
-            "CHIP NOT SET UP",
-            "This vault needs the",
-            "ATECC608 it was made",
-            "with: none here.",
+        return Message(
+            "WRONG CHIP", ("This vault needs the", "ATECC608 it was made", "with: none here.")
         )
-    return ()
+    return None
 
 
 def _chip_failed(ctx: "Context", error: Exception) -> None:
-    ctx.show(Message("SECURE ELEMENT", (str(error), "The vault stays", "locked.")))
+    ctx.show(Message("CHIP ERROR", (str(error), "The vault stays", "locked.")))
 
 
 def setup(ctx: "Context") -> None:
@@ -157,13 +157,15 @@ def _lock_chip(ctx: "Context", new_pin: str, go_on: "Callable[[Any], None]") -> 
     if ctx.vault.state == vault.UNLOCKED or chip is None or not chip.needs_locking:
         go_on(ctx)
         return
-    question = (
-        "Set up the ATECC608?",
-        "Its slots are locked",
-        "for good: it serves",
-        "only smartkey then.",
-    )
-    if ctx.ask(question, destructive=True):
+    if ctx.ask(
+        (
+            "Set up the ATECC608?",
+            "Its slots are locked",
+            "for good: it serves",
+            "only smartkey then.",
+        ),
+        destructive=True,
+    ):
         go_on(ctx)
     else:
         ctx.show(

@@ -93,11 +93,16 @@ def written_messages():
                 title, lines = _literal(args[0]), _literal(args[1])
             elif name == "draw_message" and len(args) >= 3:
                 title, lines = _literal(args[1]), _literal(args[2])
-            elif name in ("_confirm", "confirm") and args:
+            elif name in ("_confirm", "confirm", "ask") and args:
                 # A destructive question (a True after the words) is answered by holding B.
                 question = [_literal(arg) for arg in args if isinstance(_literal(arg), tuple)]
-                title = "?hold" if _literal(args[-1]) is True else "?"
+                flags = [args[-1], *(k.value for k in node.keywords if k.arg == "destructive")]
+                title = "?hold" if any(_literal(flag) is True for flag in flags) else "?"
                 lines = question[0] if question else None
+            elif name in ("SecureElementError", "Spent") and args:
+                # What the chip did wrong, on the PIN flows' CHIP ERROR screen (when written out).
+                title, lines = "CHIP ERROR", (_literal(args[0]), *CHIP_FAILED)
+                lines = lines if isinstance(lines[0], str) else None
             else:
                 continue
             if isinstance(title, str) and isinstance(lines, tuple):
@@ -105,6 +110,7 @@ def written_messages():
     return found
 
 
+CHIP_FAILED = ("The vault stays", "locked.")  # below the chip's error (pin_flows._chip_failed)
 MESSAGES = written_messages()
 
 
@@ -112,6 +118,12 @@ def test_the_source_scan_finds_the_messages():
     titles = {param.values[0] for param in MESSAGES}
     assert {"NEW TOKEN", "DAMAGED", "SET TIME", "ERASED", "?hold"} <= titles
     assert len(MESSAGES) >= 20
+    chip = {"NO CHIP", "CHIP TAKEN", "WRONG CHIP", "NEEDS CHIP"}
+    assert chip <= titles
+    questions = {param.values[1][0] for param in MESSAGES if param.values[0] == "?hold"}
+    assert "Set up the ATECC608?" in questions
+    failures = {param.values[1][0] for param in MESSAGES if param.values[0] == "CHIP ERROR"}
+    assert {"no answer", "the chip's tries are used up"} <= failures
 
 
 @pytest.mark.parametrize(("title", "lines"), MESSAGES)

@@ -169,7 +169,7 @@ def test_rewriting_the_tokens_counter_stops_at_the_chips_limit_across_power_cuts
         board.power_cycle()
         unlock(board, PIN)  # even the right PIN: the chip refuses to compute
         assert panel(board) == message_frame(
-            board, "SECURE ELEMENT", ("the chip's tries are used up", "The vault stays", "locked.")
+            board, "CHIP ERROR", ("the chip's tries are used up", "The vault stays", "locked.")
         )
         hands_off(board)
         assert chip_line(board) == (SECURE_ELEMENT["spent"], "spent")
@@ -181,7 +181,7 @@ def test_with_the_setting_and_no_chip_the_token_asks_no_pin(tmp_path):
         board.step(0.5)
         assert panel(board) == message_frame(
             board,
-            "NO SECURE ELEMENT",
+            "NO CHIP",
             ("No ATECC608 at 0x60:", "check the wiring or", "the setting."),
         )
         assert not (board.drive / "vault.bin").exists()
@@ -193,7 +193,7 @@ def test_a_chip_locked_for_another_use_is_refused_and_left_alone(tmp_path):
     with board:
         board.step(0.5)
         assert panel(board) == message_frame(
-            board, "CHIP IN USE", ("The ATECC608 is", "locked for another", "use: replace it.")
+            board, "CHIP TAKEN", ("The ATECC608 is", "locked for another", "use: replace it.")
         )
         board.press("B")
         board.step(1.0)
@@ -208,14 +208,14 @@ def test_a_vault_made_with_the_chip_opens_with_no_other(tmp_path):
     with board:
         board.step(0.5)
         assert panel(board) == message_frame(
-            board, "NEEDS ITS CHIP", ("This vault needs its", "ATECC608: set", "SECURE_ELEMENT.")
+            board, "NEEDS CHIP", ("This vault needs its", "ATECC608: set", "SECURE_ELEMENT.")
         )
     board, _ = chip_board(tmp_path)  # a new, blank chip in its place
     with board:
         board.step(0.5)
         assert panel(board) == message_frame(
             board,
-            "CHIP NOT SET UP",
+            "WRONG CHIP",
             ("This vault needs the", "ATECC608 it was made", "with: none here."),
         )
     shutil.copy(tmp_path / "ours.bin", chip_file(tmp_path))  # its own chip back
@@ -233,7 +233,7 @@ def test_a_chip_that_stops_answering_keeps_the_vault_locked_and_says_so(tmp_path
         board.bus.detach(chip.address)  # a loose wire after boot
         unlock(board, PIN)
         assert panel(board) == message_frame(
-            board, "SECURE ELEMENT", ("no answer", "The vault stays", "locked.")
+            board, "CHIP ERROR", ("no answer", "The vault stays", "locked.")
         )
 
 
