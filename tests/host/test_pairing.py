@@ -245,3 +245,41 @@ def test_a_locked_token_neither_pairs_nor_proves(board):
     for op in ("pair", "prove"):
         with pytest.raises(DeviceError, match="unlock"):
             token.request(op, host="00" * 16, nonce="00" * 16, challenge="00" * 32)
+
+
+def paired_line(board, connection=None):
+    """What `smartkey info` says of this computer's pairing with the token."""
+    result = run(board, connection or board.connect(), "info")
+    assert result.exit_code == 0, result.output
+    rows = [line.split(None, 1) for line in result.output.splitlines() if line.strip()]
+    return next(value.strip() for name, value in rows if name == "paired")
+
+
+def test_info_says_an_unpaired_token_is_not_paired(board):
+    assert paired_line(board) == "no: `smartkey pair` pairs it"
+
+
+def test_info_says_a_paired_token_proved_it(paired, board):
+    connection = Recording(board)
+    assert paired_line(board, connection) == "yes: the token proved it"
+    # The token proved it just now, under this computer's key (which never went out).
+    assert [r.get("op") for r in connection.requests()] == ["info", "prove"]
+    key = pairing.Pairings().key(device_id(board))
+    assert key is not None and key.hex() not in bytes(connection.written).decode()
+
+
+def test_info_on_a_locked_paired_token_checks_nothing(paired, board):
+    board.hold("B", 1.0)
+    board.press("B")  # menu: lock now
+    hands_off(board)
+    assert paired_line(board) == "paired (not checked: token locked)"
+
+
+def test_info_says_a_wiped_token_has_changed(paired, board):
+    board.press_later("B", after=1.0, seconds=1.0)  # held: a wipe
+    Token(board.connect()).wipe()
+    set_up(board, "24681357")
+    hands_off(board)
+    assert paired_line(board).startswith("CHANGED: the token cannot prove it is the one paired")
+    pair_board(board)
+    assert paired_line(board) == "yes: the token proved it"

@@ -13,20 +13,24 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from smartkey.device import CONFIRM_TIMEOUT, Token
+from smartkey.device import CONFIRM_TIMEOUT, DEVICE_ID, DeviceError, Token, field, optional
 
 AGING_PPM = 0.1  # DS3231 datasheet: about 0.1 ppm per aging step at 25 °C
 AGING_LIMIT = 127
 MIN_INTERVAL = 3600.0  # syncs closer than this say nothing useful about drift
 MEASUREMENT_ERROR = 0.05  # seconds: what one offset measurement may be off by
 WARN_OFFSET = 15.0  # seconds: codes start failing at servers around here
+# What a DS3231 can count (2000 to 2099, as seconds since 1970), its aging register (a signed
+# byte) and the firmware's correction (16 bits of 0.01 ppm) hold: a reading outside is no reading.
+_UTC = range(946684800, 4102444800)
+_AGING = range(-128, 128)
+_CORRECTION = range(-32768, 32768)
 
 
 class ClockNotSet(ValueError):
@@ -60,17 +64,21 @@ def measure(token: Token, host: HostClock | None = None) -> Reading:
     latency = (host.now() - started) / 2
     reply = token.request("time", timeout=3.0, edge=True)
     edge = host.now() - latency
-    if reply.get("raw") is None:
-        raise ClockNotSet(f"the token's clock is {reply['clock_status']}: run `smartkey time sync`")
+    raw = optional(reply, "raw", int, _UTC)
+    if raw is None:
+        status = field(reply, "clock_status", str)
+        if status not in ("not-set", "missing"):
+            raise DeviceError("bad-reply", "the token sent no clock reading, and no reason")
+        raise ClockNotSet(f"the token's clock is {status}: run `smartkey time sync`")
     return Reading(
         host=edge,
-        raw=reply["raw"],
-        clock=reply["clock"],
-        offset=reply["raw"] - edge,
+        raw=raw,
+        clock=optional(reply, "clock", int, _UTC),
+        offset=raw - edge,
         latency=latency,
-        aging=reply["aging"],
-        correction=reply["correction"],
-        synced=reply["synced"],
+        aging=field(reply, "aging", int, _AGING),
+        correction=field(reply, "correction", int, _CORRECTION),
+        synced=optional(reply, "synced", int, _UTC),
     )
 
 
@@ -106,7 +114,7 @@ class History:
     """The syncs of one token, in the host's config directory."""
 
     def __init__(self, device_id: str, directory: Path | None = None) -> None:
-        if not re.fullmatch(r"[0-9a-f]{1,64}", device_id):
+        if not DEVICE_ID.fullmatch(device_id):
             raise ValueError("the token sent an odd device id; it is used as a file name")
         base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
         self.path = (directory or Path(base) / "smartkey" / "clock") / f"{device_id}.json"
@@ -169,7 +177,7 @@ class SyncResult:
 def sync(token: Token, host: HostClock | None = None, history: History | None = None) -> SyncResult:
     """Set the clock, record the sync, and trim the drift once there is enough history."""
     host = host or HostClock()
-    history = history or History(token.info()["device_id"])
+    history = history or History(token.device_id())
     try:
         before: Reading | None = measure(token, host)
     except ClockNotSet:
@@ -195,5 +203,5 @@ def sync(token: Token, host: HostClock | None = None, history: History | None = 
 
 def status(token: Token, host: HostClock | None = None) -> dict[str, Any]:
     reading = measure(token, host)
-    history = History(token.info()["device_id"])
+    history = History(token.device_id())
     return {"reading": reading, "drift": history.drift(), "syncs": len(history.syncs)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -33,6 +34,9 @@ KCV_MESSAGE = b"smartkey kcv v1\x00"
 MAX_ISSUER = 40
 MAX_NAME = 64
 MAX_SECRET = 64
+# A token's device id (smartkey_fw/pairing.py: 16 hex digits); this computer names files by it.
+DEVICE_ID = re.compile(r"[0-9a-f]{1,64}")
+PAIRING_CODE = re.compile(r"[0-9]{6}")
 T = TypeVar("T")
 
 
@@ -122,8 +126,11 @@ class Token:
                     break
         finally:
             self.connection.timeout = saved
-        if not reply.get("ok"):
-            raise DeviceError(reply.get("error", "error"), reply.get("message", "failed"))
+        if reply.get("ok") is not True:
+            code = reply.get("error")
+            raise DeviceError(
+                code if type(code) is str else "error", printable(reply.get("message"), "failed")
+            )
         return reply
 
     def request(self, op: str, timeout: float = REPLY_TIMEOUT, **fields: Any) -> dict[str, Any]:
@@ -161,17 +168,24 @@ class Token:
     def info(self) -> dict[str, Any]:
         return self.request("info")
 
+    def device_id(self, info: dict[str, Any] | None = None) -> str:
+        """The token's device id, from ``info`` if already asked (see DEVICE_ID)."""
+        device_id = field(self.info() if info is None else info, "device_id", str)
+        if not DEVICE_ID.fullmatch(device_id):
+            raise DeviceError("bad-reply", "the token sent a device id of an unknown form")
+        return device_id
+
     def accounts(self) -> list[Entry]:
         entries: list[Entry] = []
         while True:
             reply = self.request("list", start=len(entries))
-            page = _field(reply, "accounts", list)
+            page = field(reply, "accounts", list)
             entries.extend(_entry(item) for item in page)
-            if not page or len(entries) >= _field(reply, "total", int):
+            if not page or len(entries) >= field(reply, "total", int):
                 return entries
 
     def check(self, index: int) -> str:
-        return _field(self.request("check", index=index), "kcv", str)
+        return field(self.request("check", index=index), "kcv", str)
 
     def add(
         self, accounts: Iterable[Account], progress: Callable[[int], None] | None = None
@@ -189,7 +203,7 @@ class Token:
             if progress:
                 progress(number)
         # The token rewrites its whole vault (up to 250 accounts) once the last item arrives.
-        return _field(self._receive(request_id, 30.0 + len(batch) * 0.2), "accounts", int)
+        return field(self._receive(request_id, 30.0 + len(batch) * 0.2), "accounts", int)
 
     def rename(self, index: int, issuer: str, name: str) -> None:
         check_fits(Account(secret=b"x", issuer=issuer, name=name))
@@ -218,16 +232,18 @@ class Token:
             },
             REPLY_TIMEOUT,
         )
-        code = _field(first, "code", str)
-        token_nonce = _field(first, "nonce", str)
+        code = field(first, "code", str)
+        if not PAIRING_CODE.fullmatch(code):
+            raise DeviceError("bad-reply", "the token's pairing code is not six digits")
+        token_nonce = field(first, "nonce", str)
         show(code)
-        key = _field(self._receive(request_id, CONFIRM_TIMEOUT), "key", str)
+        key = field(self._receive(request_id, CONFIRM_TIMEOUT), "key", str)
         return code, token_nonce, key
 
     def prove(self, host: bytes, challenge: bytes) -> str:
         """The token's answer to ``challenge`` under this computer's key (smartkey.pairing)."""
         reply = self.request("prove", host=host.hex(), challenge=challenge.hex())
-        return _field(reply, "proof", str)
+        return field(reply, "proof", str)
 
 
 def _add_request(request_id: int, batch: list[Account]) -> dict[str, Any]:
@@ -247,27 +263,51 @@ def _add_request(request_id: int, batch: list[Account]) -> dict[str, Any]:
     return request
 
 
-def _field(reply: dict[str, Any], key: str, kind: type[T]) -> T:
-    """``reply[key]``, which must be a ``kind``: a reply of any other shape is no answer."""
+def field(reply: dict[str, Any], key: str, kind: type[T], within: range | None = None) -> T:
+    """``reply[key]``, which must be a ``kind`` (and in ``within``, if given): a reply of any
+    other shape is no answer, the token's fault (never a TypeError or KeyError, which would
+    look like a bug of this tool). Every field of a reply is read through this."""
     value = reply.get(key)
     if type(value) is not kind:
         raise DeviceError("bad-reply", f"the token's reply has no {kind.__name__} {key!r}")
+    if within is not None and value not in within:
+        raise DeviceError("bad-reply", f"the token's reply has {key!r} out of range")
     return value
 
 
-def _entry(item: Any) -> Entry:
-    """One account of a ``list`` reply; a reply of any other shape is no answer (never a
-    TypeError or KeyError, which would look like a bug of this tool)."""
+def optional(
+    reply: dict[str, Any], key: str, kind: type[T], within: range | None = None
+) -> T | None:
+    """:func:`field`, where the token may send null (or nothing) instead."""
+    return None if reply.get(key) is None else field(reply, key, kind, within)
+
+
+def record(item: Any, what: str) -> dict[str, Any]:
+    """An object inside a reply (an account of a listing, a self-test result)."""
     if not isinstance(item, dict):
-        raise DeviceError("bad-reply", "the token listed an account of an unknown shape")
+        raise DeviceError("bad-reply", f"the token sent {what} of an unknown shape")
+    return item
+
+
+def printable(value: Any, default: str) -> str:
+    """The token's own words as one line of text (or ``default`` if they are no text): they
+    end up on the user's terminal, where a newline or an escape sequence has no business."""
+    if type(value) is not str:
+        return default
+    return "".join(c if c.isprintable() else " " for c in value)[:200] or default
+
+
+def _entry(item: Any) -> Entry:
+    """One account of a ``list`` reply."""
+    item = record(item, "an account")
     return Entry(
-        index=_field(item, "index", int),
-        issuer=_field(item, "issuer", str),
-        name=_field(item, "name", str),
-        type=_field(item, "type", str),
-        algorithm=_field(item, "algorithm", str),
-        digits=_field(item, "digits", int),
-        period=_field(item, "period", int),
+        index=field(item, "index", int),
+        issuer=field(item, "issuer", str),
+        name=field(item, "name", str),
+        type=field(item, "type", str),
+        algorithm=field(item, "algorithm", str),
+        digits=field(item, "digits", int),
+        period=field(item, "period", int),
     )
 
 

@@ -109,19 +109,13 @@ def expected_proof(key: bytes, challenge: bytes, device_id: str) -> bytes:
     return hmac.new(key, challenge + _PROOF + device_id.encode(), hashlib.sha256).digest()
 
 
-def device_id_of(token: Token) -> str:
-    device_id = token.info().get("device_id")
-    if not isinstance(device_id, str) or not device_id:
-        raise DeviceError("bad-reply", "the token did not say its device id")
-    return device_id
-
-
-def prove(token: Token, pairings: Pairings) -> str:
-    """Check that the token holds this computer's key for the id it claims; returns that id.
+def prove(token: Token, pairings: Pairings, device_id: str | None = None) -> str:
+    """Check that the token holds this computer's key for the id it claims (``device_id``, if
+    already asked); returns that id.
 
     NotPaired for an id with no key here, ChangedToken when the answer is wrong, whatever the
     reason (an error reply that is no refusal of ours, a reply of the wrong shape)."""
-    device_id = device_id_of(token)
+    device_id = device_id or token.device_id()
     key = pairings.key(device_id)
     if key is None:
         raise NotPaired(device_id, f"this computer is not paired with token {device_id}")
@@ -140,6 +134,25 @@ def prove(token: Token, pairings: Pairings) -> str:
     return device_id
 
 
+def status(token: Token, pairings: Pairings, device_id: str, locked: bool) -> str:
+    """Whether this computer is paired with the token: "unpaired"; "proved" (the token proved
+    it holds the key); "changed" (it could not: wiped, a new PIN, or another device); or
+    "unchecked" (a token answers a challenge only while it is unlocked)."""
+    if pairings.key(device_id) is None:
+        return "unpaired"
+    if locked:
+        return "unchecked"
+    try:
+        prove(token, pairings, device_id)
+    except ChangedToken:
+        return "changed"
+    except DeviceError as error:
+        if error.code != "locked":  # locked since it was asked
+            raise
+        return "unchecked"
+    return "proved"
+
+
 def pair(
     token: Token,
     pairings: Pairings,
@@ -149,7 +162,7 @@ def pair(
     """Pair with the token: ``show_code(code)`` while the token shows it and asks its user,
     then ``agree(code)`` asks this computer's user whether the token showed that code. The key
     is kept only if both said yes and it yields the code shown. Returns the device id."""
-    device_id = device_id_of(token)
+    device_id = token.device_id()
     nonce = os.urandom(_NONCE_BYTES)
     try:
         code, token_nonce, key_hex = token.pair(pairings.host_id, nonce, show_code)

@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from smartkey._cli.backup import load_sources, write_backup
+from smartkey._cli.pair import pairing_status
 from smartkey._cli.util import (
     CliError,
     Context,
@@ -24,7 +25,7 @@ from smartkey._cli.util import (
     shown_digits,
 )
 from smartkey.account import Account
-from smartkey.device import Entry, check_fits, check_value
+from smartkey.device import Entry, check_fits, check_value, optional
 
 
 def load_exports(files: Sequence[Path], password: str | None) -> list[Account]:
@@ -47,8 +48,11 @@ def load_exports(files: Sequence[Path], password: str | None) -> list[Account]:
 @click.pass_obj
 @device_errors
 def info(ctx: Context) -> None:
-    """Show the token: firmware, profile, clock, accounts, locked or not."""
-    details = ctx.token().info()
+    """Show the token: firmware, profile, clock, accounts, locked or not, and whether this
+    computer is paired with it."""
+    token = ctx.token()
+    details = token.info()
+    status = pairing_status(token, details)
     table = Table(show_header=False, box=None)
     for key in (
         "firmware",
@@ -61,7 +65,8 @@ def info(ctx: Context) -> None:
     ):
         value = details.get(key)
         table.add_row(key.replace("_", " "), "—" if value is None else escape(str(value)))
-    chip = details.get("secure_element")
+    table.add_row("paired", status)
+    chip = optional(details, "secure_element", str)
     table.add_row("secure element", escape(SECURE_ELEMENT.get(chip, str(chip))))
     console.print(table)
 

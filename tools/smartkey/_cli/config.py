@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import click
+from rich.markup import escape
 
 from smartkey._cli.util import Context, console, device_errors
+from smartkey.device import field
 
 # The token's own lists (smartkey_fw/keyboard.py), copied: this package is installed without
 # the firmware; tests/host/test_cli_facts.py keeps them equal.
@@ -29,4 +31,5 @@ def config(ctx: Context, keyboard: str | None, after: str | None) -> None:
         reply = token.request("config", **changes)
     else:
         reply = token.info()
-    console.print(f"keyboard layout: {reply['keyboard']}; after the code: {reply['suffix']}")
+    layout, suffix = field(reply, "keyboard", str), field(reply, "suffix", str)
+    console.print(f"keyboard layout: {escape(layout)}; after the code: {escape(suffix)}")

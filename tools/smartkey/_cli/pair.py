@@ -11,12 +11,14 @@ because that is the one moment a fake would want the user to say yes.
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from rich.markup import escape
 
 from smartkey import pairing
 from smartkey._cli.util import CliError, Context, console, device_errors
-from smartkey.device import Token
+from smartkey.device import Token, field
 
 
 def _spaced(code: str) -> str:
@@ -79,6 +81,23 @@ def before_secrets(token: Token) -> None:
         pairing.prove(token, pairings)
     except pairing.PairingError as error:
         raise CliError(f"{error}; nothing was sent") from None
+
+
+# What `smartkey info` says of each pairing.status.
+STATUS = {
+    "unpaired": "no: `smartkey pair` pairs it",
+    "proved": "yes: the token proved it",
+    "unchecked": "paired (not checked: token locked)",
+    "changed": "[bold red]CHANGED: the token cannot prove it is the one paired[/bold red] "
+    "(wiped, a new PIN, or another device posing as it); `smartkey pair` pairs again",
+}
+
+
+def pairing_status(token: Token, info: dict[str, Any]) -> str:
+    """Whether this computer is paired with the token whose ``info`` reply this is, for a
+    user: by its device id, and its proof if it is unlocked."""
+    locked = field(info, "locked", bool)
+    return STATUS[pairing.status(token, pairing.Pairings(), token.device_id(info), locked)]
 
 
 @click.command()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from smartkey._cli.util import CliError, Context, console, device_errors
+from smartkey.device import field, printable, record
 
 
 @click.command()
@@ -18,11 +20,18 @@ def selftest(ctx: Context, buttons: bool) -> None:
     if buttons:
         console.print("Watch the token: press A, B and C when it asks (10 s each).")
     reply = ctx.token().request("selftest", 60.0, buttons=buttons)
+    results = [_result(item) for item in field(reply, "results", list)]
     table = Table("test", "result", "detail")
-    for result in reply["results"]:
-        mark = "[green]pass[/green]" if result["ok"] else "[red]FAIL[/red]"
-        table.add_row(result["name"], mark, result["detail"])
+    for name, ok, detail in results:
+        mark = "[green]pass[/green]" if ok else "[red]FAIL[/red]"
+        table.add_row(escape(name), mark, escape(detail))
     console.print(table)
-    failed = [r["name"] for r in reply["results"] if not r["ok"]]
+    failed = [name for name, ok, _ in results if not ok]
     if failed:
-        raise CliError(f"{len(failed)} failed: {', '.join(failed)}")
+        names = printable(", ".join(failed), "?")
+        raise CliError(f"the token's self-test: {len(failed)} failed: {names}")
+
+
+def _result(item: object) -> tuple[str, bool, str]:
+    result = record(item, "a self-test result")
+    return field(result, "name", str), field(result, "ok", bool), field(result, "detail", str)

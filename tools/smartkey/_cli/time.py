@@ -40,7 +40,7 @@ def time(ctx: click.Context) -> None:
         return
     token = ctx.obj.token()
     reading = clock.measure(token, ctx.obj.host_clock)
-    history = clock.History(token.info()["device_id"])
+    history = clock.History(token.device_id())
     console.print(f"token    {_utc(reading.raw)} UTC (DS3231)")
     console.print(f"computer {_utc(reading.host)} UTC")
     console.print(f"offset   {reading.offset * 1000:+,.0f} ms (token minus computer)")
