@@ -4,14 +4,18 @@ in tests/golden/ (see tests/goldens.py; `make golden` rewrites them on purpose).
 import pytest
 from PIL import Image
 
+import se_helpers
 from board_helpers import T0, demo_board, hands_off, open_menu_at, set_up, step_to, unlock
 from goldens import GOLDEN, UPDATE, assert_golden, read_golden
 from smartkey.account import Account
 from smartkey.device import Token
 from smartkey.sim import VirtualBoard
 from smartkey.sim.buttons import enter_pin
+from smartkey.sim.terminal import write_setting
 
 PROFILES = ("pico", "feather32")
+CHIP = {"atecc608": True, "secure_element": True}
+CHIP_PIN = "135790"
 GLYPH_LABELS = ("ABCDEFGHIJKLMNOPQRSTU", "VWXYZ 0123456789 next")  # the OCR's alphabet
 
 
@@ -141,6 +145,45 @@ def no_accounts(board):
     board.step(0.5)
 
 
+def chip_question(board):
+    se_helpers.choose_pin(board, CHIP_PIN)
+    board.step(0.6)
+
+
+def chip_taken(board):
+    board.atecc608.config[87] = 0x00  # its configuration locked as shipped: another's chip
+    board.power_cycle()
+    board.step(0.5)
+
+
+def chip_set_up(then):
+    """The token set up with its chip and ``CHIP_PIN``, then ``then(board)``."""
+
+    def show(board):
+        se_helpers.set_up_with_chip(board, CHIP_PIN)
+        then(board)
+        board.step(0.5)
+
+    return show
+
+
+def chip_blank(board):
+    board.atecc608.config[86:88] = b"\x55\x55"  # another chip, as shipped, in its place
+    board.power_cycle()
+
+
+def chip_setting_off(board):
+    write_setting(board.drive, "SMARTKEY_SECURE_ELEMENT", None)
+    board.power_cycle()
+
+
+def chip_lost(board):
+    board.power_cycle()
+    board.step(0.5)
+    board.bus.detach(board.atecc608.address)  # a loose wire after boot
+    se_helpers.unlock(board, CHIP_PIN)
+
+
 def glyphs(label):
     def show(board):
         unlock(board)
@@ -173,6 +216,14 @@ SCREENS = {
     "not-typed": (PROFILES, True, {}, not_typed),
     "damaged": (PROFILES, True, {}, damaged),
     "export-qr": (PROFILES, True, {}, export_qr),  # the QR on 128×64, NO ROOM on 128×32
+    # With SMARTKEY_SECURE_ELEMENT on (and, with atecc608, the emulated chip on the bus).
+    "chip-new-token": (PROFILES, False, CHIP, fresh),
+    "chip-question": (PROFILES, False, CHIP, chip_question),  # before it is locked for good
+    "chip-absent": (PROFILES, False, {"secure_element": True}, fresh),
+    "chip-taken": (PROFILES, False, CHIP, chip_taken),
+    "chip-wrong": (PROFILES, False, CHIP, chip_set_up(chip_blank)),
+    "chip-needed": (PROFILES, False, CHIP, chip_set_up(chip_setting_off)),
+    "chip-error": (PROFILES, False, CHIP, chip_set_up(chip_lost)),
     "glyphs-1": (("pico",), True, {}, glyphs(GLYPH_LABELS[0])),
     "glyphs-2": (("pico",), True, {}, glyphs(GLYPH_LABELS[1])),
 }
@@ -187,10 +238,14 @@ CASES = [
 def screen(tmp_path, name, profile):
     """The board after ``name``'s actions, still powered."""
     _profiles, demo, options, actions = SCREENS[name]
+    options = dict(options)
+    secure_element = options.pop("secure_element", False)
     if demo:
         board = demo_board(tmp_path, utc=T0, profile=profile, **options)
     else:
         board = VirtualBoard(tmp_path / "drive", utc=T0, profile=profile, **options)
+    if secure_element:
+        write_setting(board.drive, "SMARTKEY_SECURE_ELEMENT", '"atecc608"')
     board.power_on()
     actions(board)
     return board
