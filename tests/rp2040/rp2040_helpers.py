@@ -1,6 +1,7 @@
 """What the emulated-RP2040 scenarios share: reading screens, answering the token's questions,
 running the smartkey CLI against the board."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +26,22 @@ def title(board):
 
 def wait_title(board, text, seconds=30.0):
     board.wait_until(lambda: title(board) == text, seconds)
+
+
+def answer_pairing(board, shown):
+    """Once the token's CONFIRM shows the pairing code (a frame goes out over several I2C
+    transfers: the title can be on the panel before the text under it), keep its lines in
+    ``shown`` and press B."""
+
+    def answer():
+        shown.extend(text for _top, _scale, text in read_lines(board.oled.frame()))
+        board.press_later("B", after=0.7)
+
+    def asked():
+        lines = read_lines(board.oled.frame())
+        return title(board) == "CONFIRM" and any(re.search(r"\d{3} \d{3}$", t) for *_, t in lines)
+
+    board.when(asked, answer)
 
 
 def yes_when_asked(board):

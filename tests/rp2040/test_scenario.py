@@ -9,6 +9,7 @@ import re
 import pyotp
 from rp2040_helpers import (
     LONG,
+    answer_pairing,
     run_cli,
     run_cli_on_port,
     shows_code,
@@ -19,7 +20,6 @@ from rp2040_helpers import (
 )
 
 from board_helpers import T0, panel, pin_frame
-from oled_text import read_lines
 from smartkey.rp2040 import EmulatedBoard
 
 PIN = "246810"
@@ -68,12 +68,7 @@ def test_a_token_from_first_boot_to_codes_across_power_cuts(tmp_path, builds):
 
         # Pairing: the code on the OLED is the one the CLI prints; B there, "y" here.
         shown = []
-
-        def answer():
-            shown.extend(text for _top, _scale, text in read_lines(board.oled.frame()))
-            board.press_later("B", after=0.7)
-
-        board.when(lambda: title(board) == "CONFIRM", answer)
+        answer_pairing(board, shown)
         paired = run_cli_on_port(board, "pair", input="y\n")
         assert paired.returncode == 0, paired.stdout + paired.stderr
         code = re.search(r"Pairing code: (\d{3} \d{3})", paired.stdout).group(1)

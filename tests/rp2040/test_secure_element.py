@@ -10,10 +10,16 @@ the unmodified CLI, the code, a power cut, wrong PINs counted by the chip, the r
 import re
 
 import pyotp
-from rp2040_helpers import run_cli_on_port, shows_code, title, type_pin, wait_title
+from rp2040_helpers import (
+    answer_pairing,
+    run_cli_on_port,
+    shows_code,
+    title,
+    type_pin,
+    wait_title,
+)
 
 from board_helpers import T0, panel, pin_frame, question_frame
-from oled_text import read_lines
 from se_helpers import QUESTION, TRIES, tries_left
 from smartkey.rp2040 import EmulatedBoard
 
@@ -47,12 +53,7 @@ def test_a_token_with_the_chip_from_first_boot_to_an_unlock_through_it(tmp_path,
 
         # Pairing: B on the token when it shows the code, "y" on the computer.
         shown = []
-
-        def answer():
-            shown.extend(text for _top, _scale, text in read_lines(board.oled.frame()))
-            board.press_later("B", after=0.7)
-
-        board.when(lambda: title(board) == "CONFIRM", answer)
+        answer_pairing(board, shown)
         paired = run_cli_on_port(board, "pair", input="y\n")
         assert paired.returncode == 0, paired.stdout + paired.stderr
         code = re.search(r"Pairing code: (\d{3} \d{3})", paired.stdout).group(1)
