@@ -274,6 +274,34 @@ def test_a_listing_of_the_wrong_shape_is_the_tokens_fault_not_a_host_bug(reply):
     assert error.value.code == "bad-reply"
 
 
+class EndlessListing:
+    """A device that answers ``list`` with one more account and a total it never reaches."""
+
+    def __init__(self):
+        self.timeout = 1.0
+        self.pending = []
+        self.pages = 0
+
+    def write(self, data):
+        request = json.loads(data)
+        self.pages += 1
+        # (It tires after 300 pages, so a tool that follows it fails this test, not hangs.)
+        page = [{**ENTRY, "index": request["start"]}] if self.pages <= 300 else []
+        self.pending.append({"v": 1, "id": request["id"], "ok": True, "total": 10**9,
+                             "accounts": page})  # fmt: skip
+        return len(data)
+
+    def read_until(self, expected=b"\n", size=None):
+        return json.dumps(self.pending.pop(0)).encode() + b"\n" if self.pending else b""
+
+
+def test_a_listing_that_claims_more_accounts_than_a_token_holds_ends_at_once():
+    port = EndlessListing()
+    with pytest.raises(DeviceError) as error:
+        Token(port).accounts()
+    assert error.value.code == "bad-reply" and port.pages == 1
+
+
 def test_the_token_lists_every_steam_account_as_5_characters_of_30_seconds(board):
     # The demo's Steam account is made without digits; an added one says 6 digits and 15 s.
     token = Token(board.connect())

@@ -4,7 +4,7 @@ without the firmware, keeps copies in smartkey/device.py that must stay equal.""
 import pytest
 
 from smartkey import device
-from smartkey_fw import limits, ops, record
+from smartkey_fw import limits, ops, record, vault
 
 FIRMWARE_LIMITS = sorted(name for name in vars(limits) if name.isupper())
 
@@ -23,3 +23,7 @@ def test_the_vault_record_holds_what_the_limits_say():
 def test_host_and_token_compute_the_same_key_check_value():
     for secret in (b"x", b"github secret 12345!", bytes(range(64))):
         assert device.check_value(secret) == ops.check_value(secret)
+
+
+def test_the_host_knows_how_many_accounts_a_vault_holds():
+    assert device.MAX_ACCOUNTS == vault.MAX_ACCOUNTS

@@ -283,3 +283,28 @@ def test_info_says_a_wiped_token_has_changed(paired, board):
     assert paired_line(board).startswith("CHANGED: the token cannot prove it is the one paired")
     pair_board(board)
     assert paired_line(board) == "yes: the token proved it"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"host": "00112233445566778899aabbccddeeff", "tokens": {"0011223344556677": {"paired": 1',
+        b'{"host": null, "tokens": {"0011223344556677": {"paired": 1}}}',
+        b'{"host": null, "tokens": {"0011223344556677": {"key": "not hex"}}}',
+        b'["a list"]',
+        b"\xff\xfe binary",
+    ],
+    ids=["cut-short", "no-key", "bad-key", "not-a-table", "not-text"],
+)
+def test_a_damaged_pairings_file_is_one_clear_error_and_stays_as_it_was(paired, board, content):
+    # The file holds the only proof of which tokens this computer met: it is never overwritten
+    # with an empty one, and nothing goes to the token meanwhile.
+    path = pairing.default_path()
+    path.write_bytes(content)
+    for args, given in ((["add", "-"], URI + "\n"), (["pair"], "y\n"), (["info"], None)):
+        connection = Recording(board, press="B")
+        result = run(board, connection, *args, input=given)
+        assert result.exit_code == 1, result.output
+        assert f"the pairings file {path} is damaged" in " ".join(result.output.split())
+        assert "Traceback" not in result.output and not sent_a_secret(connection)
+        assert path.read_bytes() == content

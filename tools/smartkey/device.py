@@ -30,6 +30,7 @@ REPLY_TIMEOUT = 5.0
 BUSY_WAIT = 30.0
 BUSY_POLL = 0.5
 KCV_MESSAGE = b"smartkey kcv v1\x00"
+MAX_ACCOUNTS = 250  # a token's vault holds at most this many (smartkey_fw/vault.py)
 # What a token's vault record holds, in bytes.
 MAX_ISSUER = 40
 MAX_NAME = 64
@@ -181,7 +182,9 @@ class Token:
             reply = self.request("list", start=len(entries))
             page = field(reply, "accounts", list)
             entries.extend(_entry(item) for item in page)
-            if not page or len(entries) >= field(reply, "total", int):
+            # A total beyond what a token can hold would keep a hostile device's listing going.
+            total = field(reply, "total", int, within=range(MAX_ACCOUNTS + 1))
+            if not page or len(entries) >= total:
                 return entries
 
     def check(self, index: int) -> str:

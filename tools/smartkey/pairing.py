@@ -48,6 +48,32 @@ class ChangedToken(PairingError):
     """A token with a known id that cannot prove the key: wiped, a new PIN, or not that token."""
 
 
+class DamagedPairings(ValueError):
+    """The pairings file is not what this tool writes (edited by hand, or cut short)."""
+
+
+def _is_hex(value: Any, size: int) -> bool:
+    if not isinstance(value, str) or len(value) != 2 * size:
+        return False
+    try:
+        bytes.fromhex(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _problem(data: Any) -> str | None:
+    """What is wrong with a pairings file's content, or None."""
+    if not isinstance(data, dict) or not isinstance(data.get("tokens"), dict):
+        return "no table of tokens"
+    if data.get("host") is not None and not _is_hex(data["host"], 16):
+        return "this computer's id is not 16 bytes in hex"
+    for device_id, entry in data["tokens"].items():
+        if not isinstance(entry, dict) or not _is_hex(entry.get("key"), 32):
+            return f"the key for token {device_id!r} is not 32 bytes in hex"
+    return None
+
+
 class PairingRefused(PairingError):
     """The pairing did not finish: a no on the token or here, or a code that did not match."""
 
@@ -67,9 +93,22 @@ class Pairings:
         self.path = path or default_path()
         self._data: dict[str, Any] = {"host": None, "tokens": {}}
         if self.path.exists():
-            data = json.loads(self.path.read_text())
-            if isinstance(data, dict) and isinstance(data.get("tokens"), dict):
-                self._data = data
+            self._data = self._read()
+
+    def _read(self) -> dict[str, Any]:
+        """The file as written by ``_save``; anything else is refused, never overwritten: the
+        keys in it are the only proof of which tokens this computer has met."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            problem = _problem(data)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            problem = f"not JSON ({error})"
+        if problem:
+            raise DamagedPairings(
+                f"the pairings file {self.path} is damaged: {problem}. Nothing was changed or "
+                "sent; move it aside and run `smartkey pair` again for each token"
+            )
+        return data
 
     @property
     def host_id(self) -> bytes:
