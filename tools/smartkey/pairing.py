@@ -108,7 +108,7 @@ class Pairings:
                 f"the pairings file {self.path} is damaged: {problem}. Nothing was changed or "
                 "sent; move it aside and run `smartkey pair` again for each token"
             )
-        return data
+        return dict(data)
 
     @property
     def host_id(self) -> bytes:
