@@ -28,20 +28,26 @@ def wait_title(board, text, seconds=30.0):
     board.wait_until(lambda: title(board) == text, seconds)
 
 
-def answer_pairing(board, shown):
-    """Once the token's CONFIRM shows the pairing code (a frame goes out over several I2C
-    transfers: the title can be on the panel before the text under it), keep its lines in
-    ``shown`` and press B."""
+def pair_through_cli(board):
+    """``smartkey pair`` on the board's port, answered the way a user does: B on the token once
+    its CONFIRM shows the code, "y" here; the code on the OLED must be the one printed here."""
+    shown = []
 
     def answer():
         shown.extend(text for _top, _scale, text in read_lines(board.oled.frame()))
         board.press_later("B", after=0.7)
 
     def asked():
+        # A frame goes out over several I2C transfers: the title can be there before the code.
         lines = read_lines(board.oled.frame())
         return title(board) == "CONFIRM" and any(re.search(r"\d{3} \d{3}$", t) for *_, t in lines)
 
     board.when(asked, answer)
+    paired = run_cli_on_port(board, "pair", input="y\n")
+    assert paired.returncode == 0, paired.stdout + paired.stderr
+    code = re.search(r"Pairing code: (\d{3} \d{3})", paired.stdout).group(1)
+    assert any(text.endswith(code) for text in shown), shown
+    board.wait_until(lambda: title(board) != "CONFIRM", 10)  # its yes must not answer the next
 
 
 def yes_when_asked(board):

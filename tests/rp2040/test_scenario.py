@@ -9,11 +9,10 @@ import re
 import pyotp
 from rp2040_helpers import (
     LONG,
-    answer_pairing,
+    pair_through_cli,
     run_cli,
     run_cli_on_port,
     shows_code,
-    title,
     type_pin,
     wait_title,
     yes_when_asked,
@@ -67,13 +66,7 @@ def test_a_token_from_first_boot_to_codes_across_power_cuts(tmp_path, builds):
         assert abs(board.rtc.now() - board.utc()) < 0.1
 
         # Pairing: the code on the OLED is the one the CLI prints; B there, "y" here.
-        shown = []
-        answer_pairing(board, shown)
-        paired = run_cli_on_port(board, "pair", input="y\n")
-        assert paired.returncode == 0, paired.stdout + paired.stderr
-        code = re.search(r"Pairing code: (\d{3} \d{3})", paired.stdout).group(1)
-        assert any(text.endswith(code) for text in shown), shown
-        board.wait_until(lambda: title(board) != "CONFIRM", 10)  # its yes must not answer the next
+        pair_through_cli(board)
 
         # Three accounts through the unmodified CLI on a pseudo-terminal, each after a yes.
         for uri, _algorithm, _digits in ACCOUNTS:
