@@ -26,7 +26,7 @@ _GENERATION = const(64)
 _SLOTS = const(72)
 _SLOT = const(12)
 HOTP_SLOTS = const(16)
-_END = const(272)  # _SLOTS + HOTP_SLOTS * _SLOT
+_END = const(272)  # the slots end at 264; 264–271 are spare, written back as they were
 _MAGIC = const(0x6E)
 _MAX_COUNTER = const(0xFFFFFFFFFFFF)  # 48 bits: a counter beyond is not tracked
 
