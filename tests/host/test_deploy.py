@@ -418,6 +418,13 @@ def test_the_firmware_is_compiled_to_mpy_that_circuitpython_10_loads(tmp_path, d
     assert not list(drive10.glob("*.mpy"))
     manifest = json.loads((drive10 / deploy.MANIFEST).read_text())["files"]
     assert "smartkey_fw/otp.mpy" in manifest and "smartkey_fw/otp.py" not in manifest
+    # The drivers copied from this computer are compiled too: a source costs the board RAM to
+    # compile at every start.
+    libraries = {p.relative_to(drive10).as_posix() for p in (drive10 / "lib").rglob("*.*")}
+    assert "lib/adafruit_ssd1306.mpy" in libraries and "lib/adafruit_hid/keyboard.mpy" in libraries
+    assert not {path for path in libraries if path.endswith(".py")}
+    for compiled in (drive10 / "lib").rglob("*.mpy"):
+        assert compiled.read_bytes()[:2] == b"C\x06", compiled
 
 
 def test_the_compiled_firmware_imports_and_computes_on_circuitpython(drive10, mpy_cross):

@@ -32,7 +32,7 @@ def test_a_token_with_the_chip_from_first_boot_to_an_unlock_through_it(tmp_path,
     with EmulatedBoard(drive, builds, utc=T0, settings=settings, atecc608=True, mpy=True) as board:
         chip = board.atecc608
         files = {path.relative_to(drive).as_posix() for path in drive.rglob("*")}
-        assert {"lib/adafruit_atecc/adafruit_atecc.py", "lib/adafruit_binascii.py"} <= files
+        assert {"lib/adafruit_atecc/adafruit_atecc.mpy", "lib/adafruit_binascii.mpy"} <= files
 
         # First boot: the PIN twice, then the question before the chip is locked for good.
         wait_title(board, "NEW TOKEN", 40)

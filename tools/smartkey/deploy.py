@@ -12,11 +12,12 @@ nobody changed. It overwrites only the paths it owns by name, and first renames 
 that it did not write (or that was changed since) to ``NAME.bak``. Everything is decided by
 :func:`plan_deploy` before anything is written, so a dry run shows exactly what would happen.
 
-The firmware package goes on as ``.mpy`` files compiled by CircuitPython's own ``mpy-cross``
-for the board's major version (boot.py and code.py stay sources: CircuitPython runs only those
-as sources). A board then loads bytecode instead of compiling every module at import, which
-costs far less RAM. The compiler is found by :func:`find_mpy_cross`; a ``.py`` beside a
-``.mpy`` of the same name would be imported instead of it, so a deploy never leaves one.
+The firmware package, and the device libraries copied from this computer, go on as ``.mpy``
+files compiled by CircuitPython's own ``mpy-cross`` for the board's major version (boot.py and
+code.py stay sources: CircuitPython runs only those as sources). A board then loads bytecode
+instead of compiling every module at import, which costs far less RAM. The compiler is found
+by :func:`find_mpy_cross`; a ``.py`` beside a ``.mpy`` of the same name would be imported
+instead of it, so a deploy never leaves one.
 """
 
 from __future__ import annotations
@@ -286,11 +287,12 @@ def find_mpy_cross(path: Path | None, major: int) -> Path:
 
 
 def compile_firmware(files: Mapping[str, Path], mpy_cross: Path, into: Path) -> dict[str, Path]:
-    """``files`` with the firmware package compiled to .mpy in ``into``: {drive path: file}.
-    boot.py and code.py stay sources; CircuitPython runs only those as sources."""
+    """``files`` with the modules of the firmware package and of lib/ compiled to .mpy in
+    ``into``: {drive path: file}. boot.py and code.py stay sources; CircuitPython runs only
+    those as sources."""
     compiled: dict[str, Path] = {}
     for path, source in files.items():
-        if not path.startswith(FIRMWARE_PACKAGE + "/"):
+        if not path.endswith(".py") or not path.startswith((FIRMWARE_PACKAGE + "/", "lib/")):
             compiled[path] = source
             continue
         target = into / PurePosixPath(path).with_suffix(".mpy")
@@ -518,13 +520,14 @@ def plan_deploy(
     earlier deploy copied are removed, so circup's compiled ones are the ones imported).
 
     ``mpy_cross``: CircuitPython's compiler (see :func:`find_mpy_cross`) to ship the firmware
-    package as .mpy; None ships its sources."""
+    package and those libraries as .mpy (each module then costs the board no compiling RAM at
+    import); None ships their sources."""
     with tempfile.TemporaryDirectory(prefix="smartkey-mpy-") as staging:
         ships = firmware_files(source)
-        if mpy_cross is not None:
-            ships = compile_firmware(ships, mpy_cross, Path(staging))
         if libraries:
             ships.update(library_files())
+        if mpy_cross is not None:
+            ships = compile_firmware(ships, mpy_cross, Path(staging))
         plan = make_plan(
             drive, ships, FIRMWARE_SCOPE + LIBRARY_SCOPE, {SETTINGS: source / SETTINGS}
         )

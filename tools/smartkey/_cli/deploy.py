@@ -81,12 +81,13 @@ def _firmware_line(compiler: Path | None) -> str:
     return f"smartkey_fw/ as .mpy, compiled by {version}'s mpy-cross ({compiler})"
 
 
-def _libraries_line(online: bool) -> str:
+def _libraries_line(online: bool, compiler: Path | None) -> str:
     if online:
         return "circup installs the latest compiled libraries (needs the internet)"
     versions = library.library_versions()
     named = ", ".join(f"{name} {version or '?'}" for name, version in versions.items())
-    return f"the pinned drivers on this computer, as sources: {named}"
+    form = "as sources" if compiler is None else "compiled like the firmware"
+    return f"the pinned drivers on this computer, {form}: {named}"
 
 
 def _next_steps() -> Table:
@@ -146,7 +147,7 @@ def deploy(
         f"smartkey → [bold]{escape(str(drive.absolute()))}[/bold] "
         f"(CircuitPython {escape(info.version)}, {escape(board)})"
     )
-    console.print(_summary(plan, _firmware_line(compiler), _libraries_line(online)))
+    console.print(_summary(plan, _firmware_line(compiler), _libraries_line(online, compiler)))
     if dry_run:
         if command:
             console.print(f"Then it would run: {escape(' '.join(command))}")
