@@ -11,7 +11,7 @@ from smartkey_fw.ui.message import Message, draw_message
 from smartkey_fw.ui.pin_entry import PinEntry
 
 try:
-    from typing import Any, Callable
+    from typing import Any, Callable, Optional
 
     from smartkey_fw.ui.context import Context
 except ImportError:
@@ -227,18 +227,29 @@ def ask_pin(ctx: "Context", wrong: bool = False) -> None:
     ctx.show(Wait(ctx.ms() + delay * 1000, entry) if delay else entry)
 
 
-def _check(ctx: "Context", entered: str) -> None:
+def _attempt(
+    ctx: "Context", check: "Callable[[str], bool]", entered: str, back: Any = None
+) -> "Optional[bool]":
+    """One counted PIN try, at unlock and before something sensitive: ``check(entered)``, or
+    None when no try was made (a message says why; ``back`` is where its B goes)."""
     guard = ctx.guard
     if not ctx.vault.writable and guard.tries_left <= 1:
         # The last try may end in a wipe, which needs a writable flash.
-        ctx.show(Message("LAST TRY", ("Restart without", "holding A to use it.")))
-        return
+        ctx.show(Message("LAST TRY", ("Restart without", "holding A to use it."), back))
+        return None
     guard.begin_attempt()  # before the check: a power cut now still counts the try
     ctx.show_now(Message("CHECKING", ("",)))
     try:
-        opened = ctx.vault.unlock(entered)
+        return check(entered)
     except vault.VaultError as error:  # the secure element failed, or its tries are spent
         _chip_failed(ctx, error)
+        return None
+
+
+def _check(ctx: "Context", entered: str) -> None:
+    guard = ctx.guard
+    opened = _attempt(ctx, ctx.vault.unlock, entered)
+    if opened is None:
         return
     if opened:
         guard.succeeded()
@@ -298,16 +309,8 @@ def recheck(title: str, then: "Callable[[Any], None]") -> PinEntry:
 
     def entered(ctx: "Context", pin: str) -> None:
         guard = ctx.guard
-        if not ctx.vault.writable and guard.tries_left <= 1:
-            back = lambda ctx: ctx.home()  # noqa: E731
-            ctx.show(Message("LAST TRY", ("Restart without", "holding A to use it."), back))
-            return
-        guard.begin_attempt()  # before the check, as at unlock
-        ctx.show_now(Message("CHECKING", ("",)))
-        try:
-            right = ctx.vault.check_pin(pin)
-        except vault.VaultError as error:  # the secure element failed
-            _chip_failed(ctx, error)
+        right = _attempt(ctx, ctx.vault.check_pin, pin, lambda ctx: ctx.home())
+        if right is None:
             return
         if right:
             guard.succeeded()
