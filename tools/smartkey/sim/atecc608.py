@@ -106,7 +106,6 @@ class ATECC608:
         self._draws = 0
         if self.path is not None and self.path.exists():
             self._restore(self.path.read_bytes())
-        self.nonvolatile_writes = 0
         self.commands: list[tuple[str, float]] = []  # (command, simulated seconds it took)
         self._mode = _SLEEP
         self._power_on()
@@ -142,11 +141,6 @@ class ATECC608:
     def serial_number(self) -> bytes:
         """SN[0:9], as the chip uses it in digests."""
         return bytes(self.config[zones.SN_LOW]) + bytes(self.config[zones.SN_HIGH])
-
-    @property
-    def busy_seconds(self) -> float:
-        """Simulated time spent executing commands since the chip was made."""
-        return sum(seconds for _, seconds in self.commands)
 
     # -- state the commands use ----------------------------------------------------------------
 
@@ -185,7 +179,6 @@ class ATECC608:
         return hashlib.sha256(b"atecc608 rng" + self.serial_number + material).digest()
 
     def nonvolatile_changed(self) -> None:
-        self.nonvolatile_writes += 1
         if self.path is not None:
             self.path.write_bytes(self.dump() + self._draws.to_bytes(_RNG_STATE, "little"))
 
