@@ -142,10 +142,16 @@ def _measure(mpy):
 
 def _measure_chip(mpy):
     """With the ATECC608: the PIN set with the chip's set-up, an unlock through it, the heap."""
-    from rp2040_helpers import IDLE, title, type_pin, wait_title, yes_when_asked
+    from rp2040_helpers import (
+        IDLE,
+        title,
+        type_pin,
+        up_to_the_chips_question,
+        wait_title,
+        yes_when_asked,
+    )
 
-    from board_helpers import panel, pin_frame, question_frame
-    from se_helpers import QUESTION
+    from board_helpers import panel, pin_frame
     from smartkey.account import Account
     from smartkey.device import Token
     from smartkey.rp2040 import EmulatedBoard
@@ -156,13 +162,7 @@ def _measure_chip(mpy):
         drive = Path(tmp) / "drive"
         board = EmulatedBoard(drive, builds, utc=T0, mpy=mpy, settings=CHIP_SETTINGS, atecc608=True)
         with board:
-            wait_title(board, "NEW TOKEN", 120)
-            board.press("B")
-            wait_title(board, "", 5)
-            type_pin(board, CHIP_PIN)
-            type_pin(board, CHIP_PIN)
-            asked = question_frame(board, QUESTION, destructive=True)
-            board.wait_until(lambda: panel(board) == asked, 60)
+            up_to_the_chips_question(board, CHIP_PIN)
             start = board.now
             board.hold("B", 2.0)
             wait_title(board, "PIN SET", 120)

@@ -73,6 +73,21 @@ def type_pin(board, pin):
     enter_pin(_Patient(board), pin)
 
 
+def up_to_the_chips_question(board, pin):
+    """First boot of a token with the ATECC608: past NEW TOKEN, ``pin`` chosen twice, until the
+    question before the chip is locked for good is on the panel (not answered)."""
+    from board_helpers import panel, question_frame
+    from se_helpers import QUESTION
+
+    wait_title(board, "NEW TOKEN", 120)
+    board.press("B")
+    wait_title(board, "", 5)
+    type_pin(board, pin)
+    type_pin(board, pin)
+    asked = question_frame(board, QUESTION, destructive=True)
+    board.wait_until(lambda: panel(board) == asked, 60)
+
+
 def run_cli(board, *args):
     """The smartkey CLI in this process, on the board's data channel and simulated clock,
     once the buttons have been left alone long enough for the token to take requests."""

@@ -14,11 +14,12 @@ from rp2040_helpers import (
     shows_code,
     title,
     type_pin,
+    up_to_the_chips_question,
     wait_title,
 )
 
-from board_helpers import T0, panel, pin_frame, question_frame
-from se_helpers import QUESTION, TRIES, tries_left
+from board_helpers import T0, panel, pin_frame
+from se_helpers import TRIES, tries_left
 from smartkey.rp2040 import EmulatedBoard
 
 PIN = "246810"
@@ -35,13 +36,7 @@ def test_a_token_with_the_chip_from_first_boot_to_an_unlock_through_it(tmp_path,
         assert {"lib/adafruit_atecc/adafruit_atecc.mpy", "lib/adafruit_binascii.mpy"} <= files
 
         # First boot: the PIN twice, then the question before the chip is locked for good.
-        wait_title(board, "NEW TOKEN", 40)
-        board.press("B")
-        wait_title(board, "", 5)
-        type_pin(board, PIN)
-        type_pin(board, PIN)
-        asked = question_frame(board, QUESTION, destructive=True)
-        board.wait_until(lambda: panel(board) == asked, 30)
+        up_to_the_chips_question(board, PIN)
         assert not chip.config_locked  # only read so far
         board.hold("B", 2.0)
         wait_title(board, "PIN SET", 60)
