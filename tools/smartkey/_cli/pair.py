@@ -76,9 +76,9 @@ def before_secrets(token: Token) -> None:
         raise CliError(
             "not sent: if you wiped this token or changed its PIN, run `smartkey pair`"
         ) from None
-    pair_with(token, pairings)
+    device_id = pair_with(token, pairings)
     try:
-        pairing.prove(token, pairings)
+        pairing.prove(token, pairings, device_id)
     except pairing.PairingError as error:
         raise CliError(f"{error}; nothing was sent") from None
 
