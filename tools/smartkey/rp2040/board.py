@@ -11,7 +11,6 @@ runs several times slower than real time.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib
 import os
 import select
@@ -29,7 +28,7 @@ from typing import Any
 from smartkey.rp2040 import image
 from smartkey.rp2040.node import Harness
 from smartkey.sim.atecc608 import ATECC608
-from smartkey.sim.board import ATECC608_TIME_SCALE
+from smartkey.sim.board import soldered_atecc608
 from smartkey.sim.bus import I2CBus
 from smartkey.sim.ds3231 import DS3231
 from smartkey.sim.hid import HidHost
@@ -125,13 +124,9 @@ class EmulatedBoard:
         self.bus.attach(self.rtc)
         self.atecc608: ATECC608 | None = None
         if atecc608:
-            # The virtual board's chip: as fast as its parts (the unmodified driver's
-            # constructor needs that), its EEPROM kept beside the drive across power cycles.
-            self.atecc608 = ATECC608(
-                lambda: self._harness.now_ns / 1e9 if self._harness else 0.0,
-                serial=hashlib.sha256(str(self.drive).encode() + b" atecc608").digest()[:6],
-                path=self.drive.with_name(self.drive.name + ".atecc608"),
-                time_scale=ATECC608_TIME_SCALE,
+            # The virtual board's chip, its EEPROM kept beside the drive across power cycles.
+            self.atecc608 = soldered_atecc608(
+                self.drive, lambda: self._harness.now_ns / 1e9 if self._harness else 0.0
             )
             self.bus.attach(self.atecc608)
         self.hid = HidHost(layout)

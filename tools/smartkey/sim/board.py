@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +65,19 @@ PRESS_SECONDS = 0.1  # how long a short press holds the button
 SETTLE_SECONDS = 0.05  # after a release, so the firmware has handled it when press() returns
 
 
+def soldered_atecc608(drive: Path, clock: Callable[[], float], seed: int = 0) -> ATECC608:
+    """The ATECC608 soldered to a board whose drive is ``drive``: its serial number drawn from
+    the drive's path and its EEPROM in a file beside the drive, like nvm, so a new board on the
+    same drive finds the chip as it was."""
+    return ATECC608(
+        clock,
+        serial=hashlib.sha256(str(drive).encode() + b" atecc608").digest()[:6],
+        path=drive.with_name(drive.name + ".atecc608"),
+        seed=seed,
+        time_scale=ATECC608_TIME_SCALE,
+    )
+
+
 class VirtualBoard:
     """A smartkey token in software. Use it as a context manager (power on/off)."""
 
@@ -108,17 +121,9 @@ class VirtualBoard:
             self.bus.attach(self.oled)
         if rtc:
             self.bus.attach(self.rtc)
-        # An ATECC608 soldered to the board: its EEPROM in a file beside the drive, like nvm, so
-        # a new VirtualBoard on the same drive finds the chip as it was.
         self.atecc608: ATECC608 | None = None
         if atecc608:
-            self.atecc608 = ATECC608(
-                lambda: self.scheduler.now,
-                serial=hashlib.sha256(str(self.drive).encode() + b" atecc608").digest()[:6],
-                path=self.drive.with_name(self.drive.name + ".atecc608"),
-                seed=seed,
-                time_scale=ATECC608_TIME_SCALE,
-            )
+            self.atecc608 = soldered_atecc608(self.drive, lambda: self.scheduler.now, seed)
             self.bus.attach(self.atecc608)
         self.hid = HidHost(layout)
         uid = uid if uid is not None else hashlib.sha256(str(self.drive).encode()).digest()[:8]
